@@ -1,0 +1,184 @@
+import { getItem, putItem, queryAll, updateItem, isConditionFailed, type Db } from "../db/index.ts";
+import { keys } from "../table/index.ts";
+import { newId } from "../ids/index.ts";
+import { fail } from "../errors/index.ts";
+import type { Clock } from "../clock/index.ts";
+import type { Form } from "../forms/model.ts";
+import { currentPhase, openPhaseNow } from "./phases.ts";
+import { presets, presetPhases } from "./presets.ts";
+import type { Campaign, Kind, Phase, PhaseName, Session } from "./model.ts";
+
+export * from "./model.ts";
+export * from "./phases.ts";
+export { presets, presetPhases } from "./presets.ts";
+
+type Stored<T> = T & { pk: string; sk: string };
+const strip = <T extends object>({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...rest }: any): T => rest as T;
+
+export interface CampaignInput {
+  kind: Kind;
+  title: string;
+  titleEn?: string;
+  orgUnit: string;
+  description?: string;
+  descriptionEn?: string;
+  phases?: Phase[];
+  form?: Form;
+  voting?: Campaign["voting"];
+  weights?: Campaign["weights"];
+  quota?: Campaign["quota"];
+}
+
+/** A new draft; the kind's preset fills what the organiser left out. */
+export async function createCampaign(db: Db, clock: Clock, input: CampaignInput, id = newId("c")): Promise<Campaign> {
+  const now = clock.now();
+  const preset = presets[input.kind];
+  const campaign: Campaign = {
+    ...preset.settings,
+    ...definedOnly(input),
+    id,
+    kind: input.kind,
+    title: input.title,
+    orgUnit: input.orgUnit,
+    description: input.description ?? "",
+    phases: input.phases ?? presetPhases(input.kind, now),
+    form: input.form ?? preset.form,
+    status: "draft",
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await putItem(
+    db,
+    { ...keys.campaign(id), ...keys.campaignListing(campaign.createdAt, id), ...campaign },
+    { expression: "attribute_not_exists(pk)" },
+  );
+  return campaign;
+}
+
+export async function getCampaign(db: Db, id: string): Promise<Campaign | undefined> {
+  const item = await getItem<Stored<Campaign>>(db, keys.campaign(id));
+  return item ? strip<Campaign>(item) : undefined;
+}
+
+/** The campaign and its sessions in one Query (they share a partition). */
+export async function getCampaignWithSessions(db: Db, id: string): Promise<{ campaign: Campaign; sessions: Session[] } | undefined> {
+  const items = await queryAll<Stored<Record<string, unknown>>>(db, { partition: keys.campaignPartition(id) });
+  const head = items.find((i) => i.sk === keys.campaign(id).sk);
+  if (!head) return undefined;
+  const sessions = items
+    .filter((i) => i.sk.startsWith(keys.sessionPrefix()))
+    .map((i) => strip<Session>(i))
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  return { campaign: strip<Campaign>(head), sessions };
+}
+
+export interface CampaignFilter {
+  kind?: Kind;
+  /** only campaigns owned by this unit or below */
+  org?: string;
+  phase?: string;
+  /** drafts too (organisers) */
+  includeDrafts?: boolean;
+}
+
+/**
+ * Campaigns newest first. A federation runs tens of campaigns a year, so one listing partition
+ * read whole and filtered here is cheaper and simpler than an index per filter.
+ */
+export async function listCampaigns(db: Db, clock: Clock, filter: CampaignFilter = {}): Promise<Campaign[]> {
+  const items = await queryAll<Stored<Campaign>>(db, {
+    index: "gsi1",
+    partition: keys.campaignListingPartition(),
+    newestFirst: true,
+  });
+  const now = clock.now();
+  return items
+    .map((i) => strip<Campaign>(i))
+    .filter((c) => filter.includeDrafts || c.status === "published")
+    .filter((c) => !filter.kind || c.kind === filter.kind)
+    .filter((c) => !filter.org || c.orgUnit === filter.org || c.orgUnit.startsWith(`${filter.org}.`))
+    .filter((c) => !filter.phase || currentPhase(c.phases, now) === filter.phase);
+}
+
+export type CampaignChange = Partial<Omit<CampaignInput, "kind" | "orgUnit">>;
+
+export async function updateCampaign(db: Db, clock: Clock, id: string, change: CampaignChange): Promise<Campaign> {
+  const fields = definedOnly(change);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ":now": clock.now().toISOString() };
+  const sets = ["updatedAt = :now"];
+  for (const [k, v] of Object.entries(fields)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  return mutate(db, id, { update: `SET ${sets.join(", ")}`, names, values });
+}
+
+export async function publishCampaign(db: Db, clock: Clock, id: string): Promise<Campaign> {
+  const now = clock.now().toISOString();
+  return mutate(db, id, {
+    update: "SET #status = :published, publishedAt = if_not_exists(publishedAt, :now), updatedAt = :now",
+    names: { "#status": "status" },
+    values: { ":published": "published", ":now": now },
+  });
+}
+
+export async function openPhase(db: Db, clock: Clock, id: string, phase: PhaseName): Promise<Campaign> {
+  const campaign = (await getCampaign(db, id)) ?? fail("CAMPAIGN_NOT_FOUND");
+  const phases = openPhaseNow(campaign.phases, phase, clock.now());
+  // The condition on updatedAt keeps two organisers' phase changes from overwriting each other.
+  return mutate(db, id, {
+    update: "SET phases = :phases, updatedAt = :now",
+    condition: "updatedAt = :seen",
+    values: { ":phases": phases, ":now": clock.now().toISOString(), ":seen": campaign.updatedAt },
+  });
+}
+
+async function mutate(
+  db: Db,
+  id: string,
+  u: { update: string; names?: Record<string, string>; values?: Record<string, unknown>; condition?: string },
+): Promise<Campaign> {
+  try {
+    const item = await updateItem<Stored<Campaign>>(db, {
+      key: keys.campaign(id),
+      ...u,
+      condition: u.condition ? `attribute_exists(pk) AND ${u.condition}` : "attribute_exists(pk)",
+      names: u.names && Object.keys(u.names).length ? u.names : undefined,
+    });
+    return strip<Campaign>(item);
+  } catch (err) {
+    if (isConditionFailed(err)) return fail("CAMPAIGN_NOT_FOUND");
+    throw err;
+  }
+}
+
+/** What anyone may read of a campaign. */
+export function publicCampaign(campaign: Campaign, sessions: Session[] | undefined, now: Date) {
+  const { status, createdAt, updatedAt, ...rest } = campaign;
+  return {
+    ...rest,
+    phase: currentPhase(campaign.phases, now),
+    ...(campaign.kind === "event" && sessions ? { sessions: sessions.map(publicSession) } : {}),
+  };
+}
+
+export const publicSession = (s: Session) => ({
+  id: s.id,
+  title: s.title,
+  ...(s.titleEn ? { titleEn: s.titleEn } : {}),
+  startsAt: s.startsAt,
+  ...(s.endsAt ? { endsAt: s.endsAt } : {}),
+  venue: s.venue,
+  ...(s.orgUnit ? { orgUnit: s.orgUnit } : {}),
+  capacity: s.capacity,
+  seatsLeft: Math.max(0, s.capacity - s.taken),
+  waitlist: s.waitlist,
+  waiting: s.waiting,
+});
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

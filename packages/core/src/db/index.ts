@@ -1,0 +1,259 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  DeleteItemCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTimeToLiveCommand,
+  ResourceNotFoundException,
+  type TransactWriteItem,
+  type QueryCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { createTableInput, tableDefinition } from "../table/index.ts";
+
+export type Item = Record<string, unknown>;
+export type Key = { pk: string; sk: string };
+
+export interface Db {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+export interface DbOptions {
+  tableName: string;
+  /** DynamoDB Local's URL; absent in the cloud. */
+  endpoint?: string;
+  region?: string;
+}
+
+export function createDb(options: DbOptions): Db {
+  const client = new DynamoDBClient({
+    region: options.region ?? process.env.AWS_REGION ?? "ap-east-1",
+    ...(options.endpoint
+      ? {
+          endpoint: options.endpoint,
+          // DynamoDB Local accepts any credentials; fixed ones keep every local run on one database.
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }
+      : {}),
+    maxAttempts: 5,
+  });
+  return { client, tableName: options.tableName };
+}
+
+const marshallOptions = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+export const toAttributes = (value: Item) => marshall(value, marshallOptions);
+export const fromAttributes = <T = Item>(value: Record<string, any>) => unmarshall(value) as T;
+
+export async function getItem<T = Item>(db: Db, key: Key, consistent = true): Promise<T | undefined> {
+  const out = await db.client.send(
+    new GetItemCommand({ TableName: db.tableName, Key: toAttributes(key), ConsistentRead: consistent }),
+  );
+  return out.Item ? fromAttributes<T>(out.Item) : undefined;
+}
+
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Item;
+}
+
+export async function putItem(db: Db, item: Item, condition?: Condition): Promise<void> {
+  await db.client.send(
+    new PutItemCommand({
+      TableName: db.tableName,
+      Item: toAttributes(item),
+      ...conditionParams(condition),
+    }),
+  );
+}
+
+export interface Update {
+  key: Key;
+  update: string;
+  condition?: string;
+  names?: Record<string, string>;
+  values?: Item;
+}
+
+export async function updateItem<T = Item>(db: Db, u: Update): Promise<T> {
+  const out = await db.client.send(
+    new UpdateItemCommand({
+      TableName: db.tableName,
+      Key: toAttributes(u.key),
+      UpdateExpression: u.update,
+      ConditionExpression: u.condition,
+      ExpressionAttributeNames: u.names,
+      ExpressionAttributeValues: u.values ? toAttributes(u.values) : undefined,
+      ReturnValues: "ALL_NEW",
+    }),
+  );
+  return fromAttributes<T>(out.Attributes ?? {});
+}
+
+export async function deleteItem(db: Db, key: Key, condition?: Condition): Promise<void> {
+  await db.client.send(
+    new DeleteItemCommand({ TableName: db.tableName, Key: toAttributes(key), ...conditionParams(condition) }),
+  );
+}
+
+export interface QueryOptions {
+  index?: "gsi1" | "gsi2";
+  partition: string;
+  /** begins_with on the sort key */
+  prefix?: string;
+  limit?: number;
+  cursor?: Record<string, any>;
+  newestFirst?: boolean;
+  consistent?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, any>;
+}
+
+export async function query<T = Item>(db: Db, o: QueryOptions): Promise<Page<T>> {
+  const index = o.index ? tableDefinition.globalIndexes.find((g) => g.name === o.index)! : undefined;
+  const pkName = index ? index.partitionKey : tableDefinition.partitionKey;
+  const skName = index ? index.sortKey : tableDefinition.sortKey;
+  const input: QueryCommandInput = {
+    TableName: db.tableName,
+    IndexName: o.index,
+    KeyConditionExpression: o.prefix ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
+    ExpressionAttributeNames: o.prefix ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
+    ExpressionAttributeValues: toAttributes(o.prefix ? { ":pk": o.partition, ":prefix": o.prefix } : { ":pk": o.partition }),
+    ScanIndexForward: !o.newestFirst,
+    Limit: o.limit,
+    ExclusiveStartKey: o.cursor ? toAttributes(o.cursor) : undefined,
+    ConsistentRead: o.index ? undefined : (o.consistent ?? true),
+  };
+  const out = await db.client.send(new QueryCommand(input));
+  return {
+    items: (out.Items ?? []).map((i) => fromAttributes<T>(i)),
+    next: out.LastEvaluatedKey ? fromAttributes(out.LastEvaluatedKey) : undefined,
+  };
+}
+
+/** Every page of a partition; only for partitions that are small by design. */
+export async function queryAll<T = Item>(db: Db, o: Omit<QueryOptions, "cursor" | "limit">): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: Record<string, any> | undefined;
+  do {
+    const page = await query<T>(db, { ...o, cursor });
+    all.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return all;
+}
+
+/** One item of a transaction, in the same terms as the single-item helpers. */
+export type TxOp =
+  | { put: Item; condition?: Condition }
+  | ({ update: Update })
+  | { delete: Key; condition?: Condition }
+  | { check: Key; condition: Condition };
+
+export function toTransactItem(db: Db, op: TxOp): TransactWriteItem {
+  const TableName = db.tableName;
+  if ("put" in op) return { Put: { TableName, Item: toAttributes(op.put), ...conditionParams(op.condition) } };
+  if ("delete" in op) return { Delete: { TableName, Key: toAttributes(op.delete), ...conditionParams(op.condition) } };
+  if ("check" in op) {
+    return { ConditionCheck: { TableName, Key: toAttributes(op.check), ...conditionParams(op.condition)! } as any };
+  }
+  const u = op.update;
+  return {
+    Update: {
+      TableName,
+      Key: toAttributes(u.key),
+      UpdateExpression: u.update,
+      ConditionExpression: u.condition,
+      ExpressionAttributeNames: u.names,
+      ExpressionAttributeValues: u.values ? toAttributes(u.values) : undefined,
+    },
+  };
+}
+
+/**
+ * Runs the operations as one TransactWriteItems. When it is cancelled, returns the index of
+ * each operation whose condition failed, so the caller can say which rule was broken.
+ */
+export async function transact(
+  db: Db,
+  ops: TxOp[],
+  clientRequestToken?: string,
+): Promise<{ ok: true } | { ok: false; failed: number[]; conflict: boolean }> {
+  try {
+    await db.client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: ops.map((op) => toTransactItem(db, op)),
+        ClientRequestToken: clientRequestToken,
+      }),
+    );
+    return { ok: true };
+  } catch (err: any) {
+    if (err?.name === "TransactionCanceledException") {
+      const reasons: { Code?: string }[] = err.CancellationReasons ?? [];
+      const failed = reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
+      const conflict = reasons.some((r) => r.Code === "TransactionConflict");
+      return { ok: false, failed, conflict };
+    }
+    throw err;
+  }
+}
+
+export const isConditionFailed = (err: unknown) =>
+  (err as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+
+function conditionParams(c?: Condition) {
+  if (!c) return {};
+  return {
+    ConditionExpression: c.expression,
+    ExpressionAttributeNames: c.names,
+    ExpressionAttributeValues: c.values ? toAttributes(c.values) : undefined,
+  };
+}
+
+/** Creates the table from the one definition when it is missing (local stage and tests only). */
+export async function ensureTable(db: Db): Promise<"created" | "exists"> {
+  try {
+    await db.client.send(new DescribeTableCommand({ TableName: db.tableName }));
+    return "exists";
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as any)?.name !== "ResourceNotFoundException") throw err;
+  }
+  await db.client.send(new CreateTableCommand(createTableInput(db.tableName)));
+  await db.client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: db.tableName,
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+    }),
+  );
+  return "created";
+}
+
+/** How many items of a partition have a sort key in [from, to). Pages through the count. */
+export async function countRange(db: Db, partition: string, from: string, to: string): Promise<number> {
+  let total = 0;
+  let start: Record<string, any> | undefined;
+  do {
+    const out = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: toAttributes({ ":pk": partition, ":from": from, ":to": to }),
+        Select: "COUNT",
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    total += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return total;
+}

@@ -1,0 +1,33 @@
+import type { Form } from "./model.ts";
+import type { Answers } from "./validate.ts";
+
+/** 138****5678 */
+export const maskPhone = (phone: string) => (phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****");
+/** 430***********123X: region and check digits stay, birth date and sequence go. */
+export const maskIdNumber = (id: string) => (id.length === 18 ? `${id.slice(0, 3)}${"*".repeat(11)}${id.slice(-4)}` : "****");
+/** 张*华, 李*: the family name stays, the given name goes. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return "*";
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * Masks the personal answers of a form for lists and exports: phone and ID numbers always,
+ * and the text field keyed `name` (a person's name) too.
+ */
+export function maskAnswers(form: Form, answers: Answers): Answers {
+  const out: Answers = {};
+  for (const f of form.fields) {
+    const v = answers[f.key];
+    if (v === undefined) continue;
+    if (f.type === "phone" && typeof v === "string") out[f.key] = maskPhone(v);
+    else if (f.type === "idNumber" && typeof v === "string") out[f.key] = maskIdNumber(v);
+    else if (isPersonName(f.key) && typeof v === "string") out[f.key] = maskName(v);
+    else out[f.key] = v;
+  }
+  return out;
+}
+
+const isPersonName = (key: string) => /(^name$|Name$)/.test(key) && !/^(team|dance|story|title)/i.test(key);

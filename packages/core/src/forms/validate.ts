@@ -1,0 +1,102 @@
+import type { FieldErrorCode } from "../messages/errors.ts";
+import { DomainError } from "../errors/index.ts";
+import type { Form, FormField } from "./model.ts";
+
+export type Answers = Record<string, unknown>;
+
+const phonePattern = /^1[3-9]\d{9}$/;
+const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const idCheckChars = "10X98765432";
+
+export const isMobilePhone = (v: string) => phonePattern.test(v);
+
+/** GB 11643: 17 digits, a valid birth date, and the ISO 7064 MOD 11-2 check character. */
+export function isResidentId(v: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(v)) return false;
+  const birth = v.slice(6, 14);
+  const d = new Date(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10).replaceAll("-", "") !== birth) return false;
+  const sum = idWeights.reduce((acc, w, i) => acc + w * Number(v[i]), 0);
+  return idCheckChars[sum % 11] === v[17];
+}
+
+/**
+ * Checks answers against the campaign's form and returns them cleaned (trimmed, normalised,
+ * only the declared keys: we keep no more than the form asks for).
+ * Throws VALIDATION with `details.fields[key]` = why, for every broken field at once.
+ */
+export function validateAnswers(form: Form, answers: Answers, orgUnitIds: ReadonlySet<string>): Answers {
+  const fields: Record<string, FieldErrorCode> = {};
+  const clean: Answers = {};
+  const declared = new Set(form.fields.map((f) => f.key));
+  for (const key of Object.keys(answers)) if (!declared.has(key)) fields[key] = "FIELD_UNKNOWN";
+  for (const field of form.fields) {
+    const result = checkField(field, answers[field.key], orgUnitIds);
+    if (typeof result === "string") fields[field.key] = result;
+    else if (result.value !== undefined) clean[field.key] = result.value;
+  }
+  if (Object.keys(fields).length > 0) throw new DomainError("VALIDATION", { fields });
+  return clean;
+}
+
+const isEmpty = (v: unknown) =>
+  v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+
+function checkField(f: FormField, raw: unknown, orgUnitIds: ReadonlySet<string>): FieldErrorCode | { value: unknown } {
+  if (f.type === "consent") {
+    if (raw === true) return { value: true };
+    if (f.required) return "FIELD_CONSENT";
+    return raw === undefined || raw === false ? { value: raw } : "FIELD_INVALID";
+  }
+  if (isEmpty(raw)) return f.required ? "FIELD_REQUIRED" : { value: undefined };
+  switch (f.type) {
+    case "text":
+    case "textarea": {
+      if (typeof raw !== "string") return "FIELD_INVALID";
+      const v = raw.trim();
+      const max = f.maxLength ?? (f.type === "text" ? 200 : 5000);
+      return [...v].length > max ? "FIELD_TOO_LONG" : { value: v };
+    }
+    case "phone": {
+      const v = typeof raw === "string" ? raw.replace(/[\s-]/g, "") : "";
+      return isMobilePhone(v) ? { value: v } : "FIELD_PHONE";
+    }
+    case "idNumber": {
+      const v = typeof raw === "string" ? raw.trim().toUpperCase() : "";
+      return isResidentId(v) ? { value: v } : "FIELD_ID_NUMBER";
+    }
+    case "number": {
+      const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) return "FIELD_INVALID";
+      if (f.min !== undefined && v < f.min) return "FIELD_TOO_SMALL";
+      if (f.max !== undefined && v > f.max) return "FIELD_TOO_LARGE";
+      return { value: v };
+    }
+    case "choice": {
+      const ok = typeof raw === "string" && (f.options ?? []).some((o) => o.value === raw);
+      return ok ? { value: raw } : "FIELD_CHOICE";
+    }
+    case "multichoice": {
+      if (!Array.isArray(raw) || raw.length > 50) return "FIELD_CHOICE";
+      const allowed = new Set((f.options ?? []).map((o) => o.value));
+      const ok = raw.every((v) => typeof v === "string" && allowed.has(v));
+      return ok ? { value: [...new Set(raw as string[])] } : "FIELD_CHOICE";
+    }
+    case "date": {
+      if (typeof raw !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return "FIELD_DATE";
+      const d = new Date(`${raw}T00:00:00Z`);
+      const min = f.min, max = f.max; // years, when set
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== raw) return "FIELD_DATE";
+      if (min !== undefined && d.getUTCFullYear() < min) return "FIELD_TOO_SMALL";
+      if (max !== undefined && d.getUTCFullYear() > max) return "FIELD_TOO_LARGE";
+      return { value: raw };
+    }
+    case "orgUnit":
+      return typeof raw === "string" && orgUnitIds.has(raw) ? { value: raw } : "FIELD_ORG_UNIT";
+    case "image": {
+      // Upload ids; the upload issue checks that each id exists and belongs to the person.
+      const ok = Array.isArray(raw) && raw.length <= 9 && raw.every((v) => typeof v === "string" && /^up[0-9a-z]{12}$/.test(v));
+      return ok ? { value: raw } : "FIELD_INVALID";
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { deleteItem, getItem, isConditionFailed, putItem, query, updateItem, type Db } from "../db/index.ts";
+import { keys } from "../table/index.ts";
+import { newOtpCode } from "../ids/index.ts";
+import { fail } from "../errors/index.ts";
+import { hit } from "../rate-limit/index.ts";
+import type { Clock } from "../clock/index.ts";
+import { maskPhone } from "../forms/mask.ts";
+
+export const OTP_TTL_MS = 5 * 60_000;
+export const OTP_MAX_TRIES = 5;
+/** One code a minute and ten a day per number: enough for a person, useless for a spammer. */
+export const otpNumberLimits = [
+  { scope: "otp-number-min", windowSeconds: 60, max: 1 },
+  { scope: "otp-number-day", windowSeconds: 86_400, max: 10 },
+] as const;
+export const otpClientLimit = { scope: "otp-client", windowSeconds: 3600, max: 30 } as const;
+
+/** Sends a one-time code by SMS in the cloud; locally, to the dev outbox. */
+export interface SmsSender {
+  sendOtp(phone: string, code: string): Promise<void>;
+}
+
+export interface OtpDeps {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  sms: SmsSender;
+}
+
+// Codes are stored as an HMAC, so a copy of the table does not reveal live codes.
+const hashCode = (secret: string, phone: string, code: string) =>
+  createHmac("sha256", secret).update(`otp:${phone}:${code}`).digest("base64url");
+
+export async function requestOtp(deps: OtpDeps, phone: string, client?: string): Promise<void> {
+  const { db, clock } = deps;
+  for (const limit of otpNumberLimits) if (!(await hit(db, clock, limit, phone))) fail("OTP_TOO_OFTEN");
+  if (client && !(await hit(db, clock, otpClientLimit, client))) fail("RATE_LIMITED");
+  const code = newOtpCode();
+  const now = clock.now().getTime();
+  // A new code replaces the old one and resets the tries.
+  await putItem(db, {
+    ...keys.otp(phone),
+    codeHash: hashCode(deps.secret, phone, code),
+    validUntil: now + OTP_TTL_MS,
+    tries: 0,
+    expiresAt: Math.floor((now + OTP_TTL_MS) / 1000) + 3600,
+  });
+  await deps.sms.sendOtp(phone, code);
+}
+
+/**
+ * Checks a code. Every try counts, right or wrong, with one conditional update, so parallel
+ * guesses cannot get past the limit; from the 6th try on the code is void, even the right one.
+ */
+export async function verifyOtp(deps: OtpDeps, phone: string, code: string): Promise<void> {
+  const { db, clock } = deps;
+  let item: { codeHash: string; validUntil: number; tries: number };
+  try {
+    item = await updateItem(db, {
+      key: keys.otp(phone),
+      update: "ADD tries :one",
+      condition: "attribute_exists(pk) AND tries < :max",
+      values: { ":one": 1, ":max": OTP_MAX_TRIES },
+    });
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    return fail((await getItem(db, keys.otp(phone))) ? "OTP_LOCKED" : "OTP_INVALID");
+  }
+  const expected = Buffer.from(item.codeHash);
+  const given = Buffer.from(hashCode(deps.secret, phone, code));
+  const right = expected.length === given.length && timingSafeEqual(expected, given);
+  if (!right || clock.now().getTime() > item.validUntil) fail("OTP_INVALID");
+  // One-time: the condition makes two sign-ins with the same code race to one winner.
+  try {
+    await deleteItem(db, keys.otp(phone), { expression: "codeHash = :h", values: { ":h": item.codeHash } });
+  } catch (err) {
+    if (isConditionFailed(err)) fail("OTP_INVALID");
+    throw err;
+  }
+}
+
+/** The local stage's SMS: kept in the table (a day) for `GET /api/dev/outbox`, and logged. */
+export function devOutbox(db: Db, clock: Clock, log: (line: string) => void = console.log): SmsSender {
+  return {
+    async sendOtp(phone, code) {
+      const sentAt = clock.now().toISOString();
+      await putItem(db, {
+        ...keys.otpOutbox(phone, sentAt),
+        phone,
+        code,
+        sentAt,
+        expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+      });
+      log(`[dev outbox] 验证码 ${code} → ${maskPhone(phone)}`);
+    },
+  };
+}
+
+export async function readOutbox(db: Db, phone: string) {
+  const page = await query<{ phone: string; code: string; sentAt: string }>(db, {
+    partition: keys.outboxPartition(phone),
+    newestFirst: true,
+    limit: 20,
+  });
+  return page.items.map(({ phone, code, sentAt }) => ({ phone, code, sentAt }));
+}

@@ -1,0 +1,24 @@
+/**
+ * The one message table: every user-facing string, zh-CN first, with English.
+ * Plain words a primary-school reader understands. API error messages come from here too,
+ * so the web app and the API say the same thing in the same words.
+ */
+import { errorMessages, fieldMessages } from "./errors.ts";
+import { uiMessages } from "./ui.ts";
+
+export type Locale = "zh-CN" | "en";
+export type Entry = { "zh-CN": string; en: string };
+
+export const messages = { ...errorMessages, ...fieldMessages, ...uiMessages } satisfies Record<string, Entry>;
+export type MessageKey = keyof typeof messages;
+
+/** Looks a message up; `{name}` placeholders are filled from `params`. */
+export function t(key: MessageKey, locale: Locale = "zh-CN", params?: Record<string, string | number>): string {
+  const entry: Entry = messages[key];
+  let text = entry[locale] ?? entry["zh-CN"];
+  if (params) for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+export { errorMessages, fieldMessages, uiMessages };
+export type { ErrorCode, FieldErrorCode } from "./errors.ts";

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv, Deps } from "./env.ts";
+import { onError, problem } from "./errors.ts";
+import { csrf, jsonBody, jsonBodyLimit } from "./middleware/guard.ts";
+import { session } from "./middleware/auth.ts";
+import { auth } from "./routes/auth.ts";
+import { me } from "./routes/me.ts";
+import { publicReading } from "./routes/public.ts";
+import { registrations } from "./routes/registrations.ts";
+import { admin } from "./routes/admin.ts";
+import { dev } from "./routes/dev.ts";
+
+export type { Deps } from "./env.ts";
+
+/** The whole HTTP API under /api. The same app runs in Lambda and in the local stack. */
+export function createApp(deps: Deps) {
+  const api = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set("deps", deps);
+      await next();
+    })
+    .use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }))
+    .use(async (c, next) => {
+      await next();
+      // Answers are per person: never cache them in a shared cache.
+      if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+    })
+    .use(jsonBodyLimit)
+    .use(csrf)
+    .use(jsonBody)
+    .use(session)
+    .get("/health", (c) => c.json({ ok: true, stage: deps.stage }))
+    .route("/auth", auth)
+    .route("/me", me)
+    .route("/", publicReading)
+    .route("/", registrations)
+    .route("/admin", admin);
+  if (deps.stage === "local") api.route("/dev", dev);
+  api.all("*", (c) => problem(c, "NOT_FOUND"));
+  api.onError(onError);
+
+  const app = new Hono().route("/api", api);
+  app.onError(onError);
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

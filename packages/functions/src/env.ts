@@ -1,0 +1,24 @@
+import type { Db } from "@jinguo/core/db";
+import type { Clock } from "@jinguo/core/clock";
+import type { SmsSender } from "@jinguo/core/identity";
+
+/** What the app needs from where it runs (Lambda or the local stack). */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  /** signs session cookies and one-time-code hashes */
+  secret: string;
+  /** "local" enables the dev outbox and the local accounts; any other stage is the cloud */
+  stage: string;
+  sms: SmsSender;
+  /** per-client (per-IP) limits: on in the cloud, off by default locally (API.md) */
+  rateLimitPerClient: boolean;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    /** the signed-in person, when the session cookie is valid */
+    userId?: string;
+  };
+};

@@ -1,0 +1,76 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type ErrorCode } from "@jinguo/core/errors";
+import { t } from "@jinguo/core/messages";
+
+/** HTTP status for each domain rule; anything not listed is a 400. */
+const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  BAD_REQUEST: 400,
+  VALIDATION: 422,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  OTP_INVALID: 401,
+  FORBIDDEN: 403,
+  CSRF: 403,
+  NOT_FOUND: 404,
+  CAMPAIGN_NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  REGISTRATION_NOT_FOUND: 404,
+  TICKET_NOT_FOUND: 404,
+  ALREADY_REGISTERED: 409,
+  SEATS_FULL: 409,
+  PHASE_CLOSED: 409,
+  NOT_CANCELLABLE: 409,
+  ALREADY_CHECKED_IN: 409,
+  NOT_CONFIRMED: 409,
+  CAPACITY_BELOW_TAKEN: 409,
+  SESSION_HAS_REGISTRATIONS: 409,
+  NOT_EVENT: 409,
+  IN_PROGRESS: 409,
+  SESSION_REQUIRED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  OTP_TOO_OFTEN: 429,
+  OTP_LOCKED: 429,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** The one error shape: `{ error: { code, message, details? } }`, message in Chinese. */
+export function problem(c: Context, code: ErrorCode, details?: unknown) {
+  const params =
+    code === "ALREADY_CHECKED_IN" && details && typeof details === "object" && "checkedInAt" in details
+      ? { time: formatChinaTime(String((details as { checkedInAt: string }).checkedInAt)) }
+      : undefined;
+  return c.json(
+    { error: { code, message: t(code, "zh-CN", params), ...(details !== undefined ? { details } : {}) } },
+    statusOf[code] ?? 400,
+  );
+}
+
+const httpCodes: Record<number, ErrorCode> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+};
+
+/** The app's one onError: domain rules and HTTP errors get their shape; anything else is logged, never shown. */
+export function onError(err: Error, c: Context) {
+  if (err instanceof DomainError) return problem(c, err.code, err.details);
+  if (err instanceof HTTPException) return problem(c, httpCodes[err.status] ?? "BAD_REQUEST");
+  // No request data in the log line: it may hold personal answers.
+  console.error(`[error] ${c.req.method} ${new URL(c.req.url).pathname}: ${err.name}: ${err.message}`);
+  return problem(c, "INTERNAL");
+}
+
+function formatChinaTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + 8 * 3600_000);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}

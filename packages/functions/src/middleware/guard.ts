@@ -1,0 +1,51 @@
+import { createMiddleware } from "hono/factory";
+import { getCookie, setCookie } from "hono/cookie";
+import { bodyLimit } from "hono/body-limit";
+import { randomBytes } from "node:crypto";
+import type { AppEnv } from "../env.ts";
+import { problem } from "../errors.ts";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+export const CSRF_COOKIE = "csrf";
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+export const isLocalhost = (host: string | undefined) => !!host && /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
+
+/**
+ * CSRF: a state-changing request must come from our own origin (its `Origin` is the origin it
+ * was sent to), or echo the `csrf` cookie in `x-csrf-token`. A cross-site form post — even a
+ * `text/plain` one, which skips CORS preflight — carries a foreign Origin and no token.
+ */
+export const csrf = createMiddleware<AppEnv>(async (c, next) => {
+  let token = getCookie(c, CSRF_COOKIE);
+  if (!token) {
+    token = randomBytes(18).toString("base64url");
+    // Readable by our script (it echoes it); SameSite keeps other sites from sending it.
+    setCookie(c, CSRF_COOKIE, token, { path: "/", sameSite: "Lax", secure: !isLocalhost(c.req.header("host")) });
+  }
+  if (SAFE.has(c.req.method)) return next();
+  const origin = c.req.header("origin");
+  const header = c.req.header("x-csrf-token");
+  const cookie = getCookie(c, CSRF_COOKIE);
+  const sameOrigin = origin !== undefined && origin === requestOrigin(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto"));
+  const echoed = !!cookie && !!header && header === cookie;
+  if (!sameOrigin && !echoed) return problem(c, "CSRF");
+  return next();
+});
+
+function requestOrigin(url: string, host: string | undefined, forwardedProto: string | undefined): string {
+  const u = new URL(url);
+  const proto = forwardedProto?.split(",")[0]?.trim() || u.protocol.replace(":", "");
+  return `${proto}://${host ?? u.host}`;
+}
+
+/** JSON routes take only `application/json` bodies (415 otherwise), of a sane size (413). */
+export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  if (SAFE.has(c.req.method) || c.req.method === "DELETE") return next();
+  const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (hasBody && type !== "application/json") return problem(c, "UNSUPPORTED_MEDIA_TYPE");
+  return next();
+});
+
+export const jsonBodyLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => problem(c, "PAYLOAD_TOO_LARGE") });

@@ -1,0 +1,200 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import * as Campaigns from "@jinguo/core/campaigns";
+import * as Registration from "@jinguo/core/registration";
+import * as Audit from "@jinguo/core/audit";
+import { formSchema } from "@jinguo/core/forms";
+import { orgUnitIds } from "@jinguo/core/org-units";
+import { organiserScopes, owns, canManage, type User } from "@jinguo/core/identity";
+import { fail } from "@jinguo/core/errors";
+
+import type { AppEnv } from "../env.ts";
+import { valid, encodeCursor, decodeCursor } from "../validate.ts";
+import { currentOrganiser, mustManage, requireUser } from "../middleware/auth.ts";
+import { idempotent } from "../middleware/idempotency.ts";
+import { listQuery } from "./list-query.ts";
+import { registrationsCsv } from "../csv.ts";
+
+const isoTime = z.iso.datetime({ offset: true });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const campaignFields = {
+  title: text(100),
+  titleEn: z.string().max(200).optional(),
+  description: z.string().max(5000).optional(),
+  descriptionEn: z.string().max(10000).optional(),
+  phases: z.array(Campaigns.phaseSchema).min(1).max(10).optional(),
+  form: formSchema.optional(),
+  voting: Campaigns.votingSchema.optional(),
+  weights: Campaigns.weightsSchema.optional(),
+  quota: Campaigns.quotaSchema.optional(),
+};
+const newCampaign = z.object({ kind: z.enum(Campaigns.kinds), orgUnit: z.string().max(40), ...campaignFields }).strict();
+const campaignChange = z.object(campaignFields).partial().strict();
+
+const sessionFields = {
+  title: text(100),
+  titleEn: z.string().max(200).optional(),
+  startsAt: isoTime,
+  endsAt: isoTime.optional(),
+  venue: text(200),
+  orgUnit: z.string().max(40).optional(),
+  capacity: z.number().int().min(0).max(100_000),
+  waitlist: z.boolean(),
+};
+const newSession = z.object(sessionFields).strict();
+const sessionChange = z.object(sessionFields).partial().strict();
+
+/** The campaign, if she may manage it: 404 when it does not exist, 403 when it is another unit's. */
+async function managed(c: Context<AppEnv>, id: string) {
+  const user = await currentOrganiser(c);
+  const found = (await Campaigns.getCampaignWithSessions(c.var.deps.db, id)) ?? fail("CAMPAIGN_NOT_FOUND");
+  mustManage(user, found.campaign.orgUnit);
+  return { user, ...found };
+}
+
+const adminView = (campaign: Campaigns.Campaign, sessions: Campaigns.Session[], now: Date) => ({
+  ...Campaigns.publicCampaign(campaign, sessions, now),
+  status: campaign.status,
+  createdAt: campaign.createdAt,
+  updatedAt: campaign.updatedAt,
+});
+
+const audit = (c: Context<AppEnv>, user: User, campaignId: string, action: string, target?: string, details?: Record<string, unknown>) =>
+  Audit.record(c.var.deps.db, c.var.deps.clock, { campaignId, actorId: user.id, action, target, details });
+
+async function checkOrgUnits(c: Context<AppEnv>, ...units: (string | undefined)[]) {
+  const known = await orgUnitIds(c.var.deps.db);
+  for (const u of units) if (u !== undefined && !known.has(u)) fail("VALIDATION", { fields: { orgUnit: "FIELD_ORG_UNIT" } });
+}
+
+export const admin = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/campaigns", async (c) => {
+    const user = await currentOrganiser(c);
+    const { db, clock } = c.var.deps;
+    const all = await Campaigns.listCampaigns(db, clock, { includeDrafts: true });
+    const mine = all.filter((x) => canManage(user, x.orgUnit));
+    return c.json({ items: mine.map((x) => adminView(x, [], clock.now())), cursor: null, scopes: organiserScopes(user) });
+  })
+  .post("/campaigns", idempotent, valid("json", newCampaign), async (c) => {
+    const user = await currentOrganiser(c);
+    const input = c.req.valid("json");
+    await checkOrgUnits(c, input.orgUnit);
+    mustManage(user, input.orgUnit);
+    const { db, clock } = c.var.deps;
+    const campaign = await Campaigns.createCampaign(db, clock, input);
+    await audit(c, user, campaign.id, "campaign.create");
+    return c.json({ campaign: adminView(campaign, [], clock.now()) }, 201);
+  })
+  .get("/campaigns/:id", async (c) => {
+    const { campaign, sessions } = await managed(c, c.req.param("id"));
+    return c.json({ campaign: adminView(campaign, sessions, c.var.deps.clock.now()) });
+  })
+  .patch("/campaigns/:id", valid("json", campaignChange), async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const { db, clock } = c.var.deps;
+    const updated = await Campaigns.updateCampaign(db, clock, campaign.id, c.req.valid("json"));
+    await audit(c, user, campaign.id, "campaign.update", undefined, { fields: Object.keys(c.req.valid("json")) });
+    return c.json({ campaign: adminView(updated, sessions, clock.now()) });
+  })
+  .post("/campaigns/:id/publish", async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const { db, clock } = c.var.deps;
+    const updated = await Campaigns.publishCampaign(db, clock, campaign.id);
+    await audit(c, user, campaign.id, "campaign.publish");
+    return c.json({ campaign: adminView(updated, sessions, clock.now()) });
+  })
+  .post("/campaigns/:id/phase", valid("json", z.object({ phase: z.enum(Campaigns.phaseNames) })), async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const { db, clock } = c.var.deps;
+    const { phase } = c.req.valid("json");
+    const updated = await Campaigns.openPhase(db, clock, campaign.id, phase);
+    await audit(c, user, campaign.id, "campaign.phase", phase);
+    return c.json({ campaign: adminView(updated, sessions, clock.now()) });
+  })
+  .post("/campaigns/:id/sessions", idempotent, valid("json", newSession), async (c) => {
+    const { user, campaign } = await managed(c, c.req.param("id"));
+    if (campaign.kind !== "event") fail("NOT_EVENT");
+    const input = c.req.valid("json");
+    await checkOrgUnits(c, input.orgUnit);
+    const session = await Registration.addSession(c.var.deps.db, campaign.id, input);
+    await audit(c, user, campaign.id, "session.create", session.id);
+    return c.json({ session: Campaigns.publicSession(session) }, 201);
+  })
+  .patch("/campaigns/:id/sessions/:sessionId", valid("json", sessionChange), async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const sessionId = c.req.param("sessionId");
+    if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
+    const change = c.req.valid("json");
+    await checkOrgUnits(c, change.orgUnit);
+    const { db, clock } = c.var.deps;
+    const session = await Registration.updateSession(db, clock, campaign.id, sessionId, change);
+    await audit(c, user, campaign.id, "session.update", sessionId, { fields: Object.keys(change) });
+    return c.json({ session: Campaigns.publicSession(session) });
+  })
+  .delete("/campaigns/:id/sessions/:sessionId", async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const sessionId = c.req.param("sessionId");
+    if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
+    await Registration.deleteSession(c.var.deps.db, campaign.id, sessionId);
+    await audit(c, user, campaign.id, "session.delete", sessionId);
+    return c.body(null, 204);
+  })
+  .get("/campaigns/:id/registrations.csv", valid("query", z.object({ full: z.enum(["0", "1"]).optional() })), async (c) => {
+    const { user, campaign, sessions } = await managed(c, c.req.param("id"));
+    const full = c.req.valid("query").full === "1";
+    // Unmasked personal data only for the unit that owns the campaign, and always audit-logged.
+    if (full && !owns(user, campaign.orgUnit)) fail("FORBIDDEN");
+    const all: Registration.Registration[] = [];
+    let cursor: { s: number; k?: Record<string, any> } | undefined;
+    do {
+      const page = await Registration.listForCampaign(c.var.deps.db, campaign, sessions, { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    if (full) await audit(c, user, campaign.id, "registrations.export_full", undefined, { rows: all.length });
+    const csv = registrationsCsv(campaign, sessions, all, full);
+    return c.body(csv, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="registrations-${campaign.id}.csv"`,
+      "cache-control": "no-store",
+    });
+  })
+  .get(
+    "/campaigns/:id/registrations",
+    valid("query", listQuery.extend({ sessionId: z.string().max(64).optional() })),
+    async (c) => {
+      const { campaign, sessions } = await managed(c, c.req.param("id"));
+      const q = c.req.valid("query");
+      const page = await Registration.listForCampaign(c.var.deps.db, campaign, sessions, {
+        limit: q.limit,
+        cursor: decodeCursor(q.cursor),
+        sessionId: q.sessionId,
+      });
+      return c.json({ items: page.items.map((r) => Registration.organiserView(campaign, r)), cursor: encodeCursor(page.next) });
+    },
+  )
+  .post("/checkins", valid("json", z.object({ ticketCode: z.string().min(1).max(32) })), async (c) => {
+    const user = await currentOrganiser(c);
+    const { db, clock } = c.var.deps;
+    const reg = await Registration.checkIn(db, clock, user, c.req.valid("json").ticketCode);
+    const found = await Campaigns.getCampaignWithSessions(db, reg.campaignId);
+    const session = found?.sessions.find((s) => s.id === reg.sessionId);
+    return c.json({
+      registration: {
+        ...(found ? Registration.organiserView(found.campaign, reg) : { id: reg.id, status: reg.status }),
+        campaignId: reg.campaignId,
+        campaignTitle: found?.campaign.title,
+        session: session ? Campaigns.publicSession(session) : undefined,
+      },
+      checkedInAt: reg.checkedInAt,
+    });
+  })
+  .get("/audit", valid("query", listQuery.extend({ campaignId: z.string().max(64) })), async (c) => {
+    const q = c.req.valid("query");
+    await managed(c, q.campaignId);
+    const page = await Audit.list(c.var.deps.db, q.campaignId, q.limit, decodeCursor(q.cursor));
+    return c.json({ items: page.items, cursor: encodeCursor(page.next) });
+  });
+

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import * as Campaigns from "@jinguo/core/campaigns";
+import { listOrgUnits } from "@jinguo/core/org-units";
+import { fail } from "@jinguo/core/errors";
+import type { AppEnv } from "../env.ts";
+import { valid } from "../validate.ts";
+
+const campaignFilter = z.object({
+  kind: z.enum(Campaigns.kinds).optional(),
+  org: z.string().max(40).optional(),
+  phase: z.enum([...Campaigns.phaseNames, "upcoming"]).optional(),
+});
+
+export const publicReading = new Hono<AppEnv>()
+  .get("/org-units", async (c) => c.json({ items: await listOrgUnits(c.var.deps.db) }))
+  .get("/campaigns", valid("query", campaignFilter), async (c) => {
+    const { db, clock } = c.var.deps;
+    const campaigns = await Campaigns.listCampaigns(db, clock, c.req.valid("query"));
+    // Lists carry no sessions; a campaign's page has them.
+    return c.json({ items: campaigns.map((x) => Campaigns.publicCampaign(x, undefined, clock.now())), cursor: null });
+  })
+  .get("/campaigns/:id", async (c) => {
+    const { db, clock } = c.var.deps;
+    const found = await Campaigns.getCampaignWithSessions(db, c.req.param("id"));
+    if (!found || found.campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");
+    return c.json({ campaign: Campaigns.publicCampaign(found.campaign, found.sessions, clock.now()) });
+  });

@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import * as Registration from "@jinguo/core/registration";
+import type { AppEnv } from "../env.ts";
+import { valid } from "../validate.ts";
+import { requireUser } from "../middleware/auth.ts";
+import { idempotent } from "../middleware/idempotency.ts";
+
+const registrationBody = z.object({
+  sessionId: z.string().min(1).max(64).optional(),
+  answers: z.record(z.string().max(40), z.unknown()).default({}),
+});
+
+// Mounted at the API root, so the sign-in check goes on each route, not on "*" (that would
+// answer 401 for every unknown path after this point).
+export const registrations = new Hono<AppEnv>()
+  .post("/campaigns/:id/registrations", requireUser, idempotent, valid("json", registrationBody), async (c) => {
+    const { db, clock } = c.var.deps;
+    const body = c.req.valid("json");
+    const { registration, position } = await Registration.register(db, clock, {
+      campaignId: c.req.param("id"),
+      sessionId: body.sessionId,
+      userId: c.var.userId!,
+      answers: body.answers,
+    });
+    return c.json({ registration: { ...Registration.ownView(registration), ...(position ? { position } : {}) } }, 201);
+  })
+  .delete("/registrations/:id", requireUser, async (c) => {
+    const { db, clock } = c.var.deps;
+    const registration = await Registration.cancel(db, clock, c.req.param("id"), c.var.userId!);
+    return c.json({ registration: Registration.ownView(registration) });
+  })
+  .get("/registrations/:id", requireUser, async (c) => {
+    const registration = await Registration.findOwnRegistration(c.var.deps.db, c.req.param("id"), c.var.userId!);
+    return c.json({ registration: Registration.ownView(registration) });
+  })
+  .get("/registrations/:id/ticket", requireUser, async (c) => {
+    return c.json(await Registration.ticket(c.var.deps.db, c.req.param("id"), c.var.userId!));
+  });

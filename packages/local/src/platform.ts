@@ -1,0 +1,112 @@
+import { serve, type ServerType } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb, ensureTable, type Db } from "@jinguo/core/db";
+import { systemClock, type Clock } from "@jinguo/core/clock";
+import { devOutbox } from "@jinguo/core/identity";
+import { createApp } from "@jinguo/functions";
+import { startDynamoLocal, StartupError, type DynamoLocal } from "./dynamo.ts";
+import { localSecret } from "./secret.ts";
+import { seed, type SeedReport } from "./seed.ts";
+
+export { StartupError } from "./dynamo.ts";
+export { seed } from "./seed.ts";
+
+// The SDK pinned here is tested on Node 20; its notice about future versions is noise locally.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+export interface PlatformOptions {
+  /** 0 = any free port */
+  port?: number;
+  /** where DynamoDB Local keeps its data and the signing secret lives (default `.data/`) */
+  dataDir?: string;
+  /** keep the data in memory (tests) */
+  inMemory?: boolean;
+  /** use a DynamoDB Local that is already running (tests share one) */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  clock?: Clock;
+  quiet?: boolean;
+  /** per-client limits; off locally unless asked for (API.md) */
+  rateLimitPerClient?: boolean;
+}
+
+export interface Platform {
+  url: string;
+  port: number;
+  db: Db;
+  seeded: SeedReport;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform on one port: DynamoDB Local, the table from core's definition, the seeds,
+ * the API and the built web app — the "local" stage.
+ */
+export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
+  const dataDir = resolve(opts.dataDir ?? ".data");
+  const log = opts.quiet ? () => {} : (line: string) => console.log(line);
+  const clock = opts.clock ?? systemClock;
+  let dynamo: DynamoLocal | undefined;
+  if (!opts.dynamoEndpoint) dynamo = await startDynamoLocal({ dataDir: opts.inMemory ? undefined : join(dataDir, "dynamodb") });
+  const endpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
+  try {
+    const db = createDb({ endpoint, tableName: opts.tableName ?? "jinguo" });
+    await ensureTable(db);
+    const seeded = await seed(db, clock, { localAccounts: true });
+    const secret = opts.inMemory ? localSecretInMemory() : localSecret(dataDir);
+    const api = createApp({
+      db,
+      clock,
+      secret,
+      stage: "local",
+      sms: devOutbox(db, clock, log),
+      rateLimitPerClient: opts.rateLimitPerClient ?? process.env.RATE_LIMIT_PER_CLIENT === "on",
+    });
+    const app = new Hono().route("/", api);
+    if (existsSync(join(webDist, "index.html"))) {
+      const index = readFileSync(join(webDist, "index.html"), "utf8");
+      app.use("/assets/*", serveStatic({ root: webDist }));
+      app.use("/*", serveStatic({ root: webDist }));
+      // The web app routes in the browser: every other path is its index.html.
+      app.get("*", (c) => c.html(index));
+    }
+    const server = await listen(app, opts.port ?? 3000);
+    const port = (server.address() as { port: number }).port;
+    return {
+      url: `http://localhost:${port}`,
+      port,
+      db,
+      seeded,
+      async stop() {
+        await new Promise<void>((res) => server.close(() => res()));
+        db.client.destroy();
+        await dynamo?.stop();
+      },
+    };
+  } catch (err) {
+    await dynamo?.stop();
+    throw err;
+  }
+}
+
+function listen(app: Hono, port: number): Promise<ServerType> {
+  return new Promise((res, rej) => {
+    const server = serve({ fetch: app.fetch, port }, () => res(server));
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      rej(
+        err.code === "EADDRINUSE"
+          ? new StartupError(`端口 ${port} 已被占用。请关掉占用它的程序，或换一个端口：PORT=3001 npm start\nPort ${port} is taken; try PORT=3001 npm start.`)
+          : err,
+      ),
+    );
+  });
+}
+
+const localSecretInMemory = () => randomBytes(32).toString("base64url");

@@ -1,0 +1,319 @@
+/** One input per form-field type, rendered from the campaign's form schema. */
+import { For, Match, Show, Switch, type JSX } from "solid-js";
+import { pick, tr } from "../i18n.ts";
+import { depthOf } from "../session.ts";
+import type { FormField, OrgUnit } from "../types.ts";
+
+export type FieldValue = string | boolean | string[];
+
+export interface FieldProps {
+  field: FormField;
+  value: FieldValue | undefined;
+  error: string | undefined;
+  units: OrgUnit[];
+  onChange: (value: FieldValue) => void;
+}
+
+export const fieldId = (key: string) => `f-${key}`;
+const helpId = (key: string) => `help-${key}`;
+const errorId = (key: string) => `err-${key}`;
+
+function describedBy(props: FieldProps): string | undefined {
+  const ids = [props.field.help ? helpId(props.field.key) : "", props.error ? errorId(props.field.key) : ""].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+function LabelText(props: { field: FormField }): JSX.Element {
+  return (
+    <>
+      {pick(props.field.label, props.field.labelEn)}
+      <span class={props.field.required ? "required" : "optional"}>
+        {props.field.required ? tr("form.requiredMark") : tr("form.optionalMark")}
+      </span>
+    </>
+  );
+}
+
+function Help(props: FieldProps): JSX.Element {
+  return (
+    <Show when={props.field.help}>
+      <p class="help" id={helpId(props.field.key)}>
+        {pick(props.field.help ?? "", props.field.helpEn)}
+      </p>
+    </Show>
+  );
+}
+
+function ErrorText(props: FieldProps): JSX.Element {
+  return (
+    <Show when={props.error}>
+      <p class="field-error" id={errorId(props.field.key)} data-testid={`field-error-${props.field.key}`}>
+        {props.error}
+      </p>
+    </Show>
+  );
+}
+
+function str(value: FieldValue | undefined): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** Cities first, then each city's counties under it: the way people find their place. */
+function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
+  const sorted = () => {
+    const cities = props.units.filter((u) => depthOf(u) === 1);
+    const counties = (city: OrgUnit) => props.units.filter((u) => depthOf(u) === 2 && (u.parent === city.id || u.id.startsWith(`${city.id}.`)));
+    return { cities, counties };
+  };
+  return (
+    <>
+      <optgroup label={tr("orgUnit.cities")}>
+        <For each={sorted().cities}>{(u) => <option value={u.id}>{pick(u.name, u.nameEn)}</option>}</For>
+      </optgroup>
+      <For each={sorted().cities}>
+        {(city) => (
+          <Show when={sorted().counties(city).length > 0}>
+            <optgroup label={tr("orgUnit.countiesOf", { city: pick(city.name, city.nameEn) })}>
+              <For each={sorted().counties(city)}>{(u) => <option value={u.id}>{pick(u.name, u.nameEn)}</option>}</For>
+            </optgroup>
+          </Show>
+        )}
+      </For>
+    </>
+  );
+}
+
+export function Field(props: FieldProps): JSX.Element {
+  const key = () => props.field.key;
+  const common = () => ({
+    id: fieldId(key()),
+    name: key(),
+    "data-testid": `field-${key()}`,
+    "aria-invalid": props.error ? ("true" as const) : undefined,
+    "aria-describedby": describedBy(props),
+    required: props.field.required,
+  });
+
+  return (
+    <div class="field" classList={{ "has-error": !!props.error }} data-field={key()}>
+      <Switch
+        fallback={
+          <>
+            <label for={fieldId(key())}>
+              <LabelText field={props.field} />
+            </label>
+            <Help {...props} />
+            <input
+              {...common()}
+              type="text"
+              value={str(props.value)}
+              maxLength={props.field.maxLength}
+              onInput={(e) => props.onChange(e.currentTarget.value)}
+            />
+          </>
+        }
+      >
+        <Match when={props.field.type === "textarea"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <textarea
+            {...common()}
+            rows={5}
+            value={str(props.value)}
+            maxLength={props.field.maxLength}
+            onInput={(e) => props.onChange(e.currentTarget.value)}
+          />
+        </Match>
+        <Match when={props.field.type === "phone"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <input
+            {...common()}
+            type="tel"
+            inputmode="tel"
+            autocomplete="tel"
+            maxLength={13}
+            value={str(props.value)}
+            onInput={(e) => props.onChange(e.currentTarget.value)}
+          />
+        </Match>
+        <Match when={props.field.type === "number"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <input
+            {...common()}
+            type="text"
+            inputmode="numeric"
+            value={str(props.value)}
+            onInput={(e) => props.onChange(e.currentTarget.value)}
+          />
+        </Match>
+        <Match when={props.field.type === "idNumber"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <input
+            {...common()}
+            type="text"
+            autocomplete="off"
+            autocapitalize="characters"
+            maxLength={18}
+            class="mono"
+            value={str(props.value)}
+            onInput={(e) => props.onChange(e.currentTarget.value.toUpperCase())}
+          />
+        </Match>
+        <Match when={props.field.type === "date"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <input {...common()} type="date" value={str(props.value)} onInput={(e) => props.onChange(e.currentTarget.value)} />
+        </Match>
+        <Match when={props.field.type === "orgUnit"}>
+          <label for={fieldId(key())}>
+            <LabelText field={props.field} />
+          </label>
+          <Help {...props} />
+          <select {...common()} value={str(props.value)} onChange={(e) => props.onChange(e.currentTarget.value)}>
+            <option value="">{tr("form.choose")}</option>
+            <UnitOptions units={props.units} />
+          </select>
+        </Match>
+        <Match when={props.field.type === "choice" || props.field.type === "multichoice"}>
+          <fieldset
+            id={fieldId(key())}
+            data-testid={`field-${key()}`}
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={describedBy(props)}
+          >
+            <legend>
+              <LabelText field={props.field} />
+            </legend>
+            <Help {...props} />
+            <div class="options">
+              <For each={props.field.options ?? []}>
+                {(option) => {
+                  const multi = () => props.field.type === "multichoice";
+                  const checked = () =>
+                    multi() ? Array.isArray(props.value) && props.value.includes(option.value) : props.value === option.value;
+                  return (
+                    <label class="option" classList={{ checked: checked() }}>
+                      <input
+                        type={multi() ? "checkbox" : "radio"}
+                        name={key()}
+                        value={option.value}
+                        checked={checked()}
+                        data-testid={`field-${key()}-${option.value}`}
+                        onChange={(e) => {
+                          if (!multi()) return props.onChange(option.value);
+                          const current = Array.isArray(props.value) ? props.value : [];
+                          props.onChange(
+                            e.currentTarget.checked ? [...current, option.value] : current.filter((v) => v !== option.value),
+                          );
+                        }}
+                      />
+                      <span>{pick(option.label, option.labelEn)}</span>
+                    </label>
+                  );
+                }}
+              </For>
+            </div>
+          </fieldset>
+        </Match>
+        <Match when={props.field.type === "consent"}>
+          <label class="option consent" classList={{ checked: props.value === true }}>
+            <input
+              {...common()}
+              type="checkbox"
+              checked={props.value === true}
+              onChange={(e) => props.onChange(e.currentTarget.checked)}
+            />
+            <span>
+              <LabelText field={props.field} />
+            </span>
+          </label>
+          <Help {...props} />
+        </Match>
+        <Match when={props.field.type === "image"}>
+          <p class="label-like">
+            <LabelText field={props.field} />
+          </p>
+          <Help {...props} />
+          <p class="notice" data-testid={`field-${key()}`} id={fieldId(key())} tabindex="-1">
+            {tr("form.imageUnsupported")}
+          </p>
+        </Match>
+      </Switch>
+      <ErrorText {...props} />
+    </div>
+  );
+}
+
+/** What the form sends: trimmed strings, numbers as numbers, consent as a boolean; empty answers left out. */
+export function toAnswers(fields: FormField[], values: Record<string, FieldValue>): Record<string, string | number | boolean | string[]> {
+  const answers: Record<string, string | number | boolean | string[]> = {};
+  for (const field of fields) {
+    const value = values[field.key];
+    switch (field.type) {
+      case "image":
+        break;
+      case "consent":
+        if (value === true) answers[field.key] = true;
+        else if (field.required) answers[field.key] = false;
+        break;
+      case "multichoice":
+        if (Array.isArray(value) && value.length) answers[field.key] = value;
+        break;
+      case "number": {
+        const text = str(value).trim();
+        if (text) answers[field.key] = Number.isFinite(Number(text)) ? Number(text) : text;
+        break;
+      }
+      case "phone": {
+        const text = str(value).replace(/[\s-]/g, "");
+        if (text) answers[field.key] = text;
+        break;
+      }
+      default: {
+        const text = str(value).trim();
+        if (text) answers[field.key] = text;
+      }
+    }
+  }
+  return answers;
+}
+
+/** The checks a person can fix before sending; the server checks again (and the ID check digit). */
+export function validate(fields: FormField[], answers: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    const value = answers[field.key];
+    if (field.type === "image") continue;
+    if (field.type === "consent") {
+      if (field.required && value !== true) errors[field.key] = tr("form.error.consent");
+      continue;
+    }
+    if (value === undefined) {
+      if (field.required) errors[field.key] = tr(field.type === "choice" || field.type === "orgUnit" ? "form.error.choose" : "form.error.required");
+      continue;
+    }
+    if (field.type === "phone" && !/^1\d{10}$/.test(String(value))) errors[field.key] = tr("form.error.phone");
+    else if (field.type === "idNumber" && !/^\d{17}[\dX]$/.test(String(value))) errors[field.key] = tr("form.error.idNumber");
+    else if (field.type === "number") {
+      if (typeof value !== "number") errors[field.key] = tr("form.error.number");
+      else if (field.min !== undefined && value < field.min) errors[field.key] = tr("form.error.min", { min: field.min });
+      else if (field.max !== undefined && value > field.max) errors[field.key] = tr("form.error.max", { max: field.max });
+    } else if (typeof value === "string" && field.maxLength !== undefined && [...value].length > field.maxLength) {
+      errors[field.key] = tr("form.error.maxLength", { max: field.maxLength });
+    }
+  }
+  return errors;
+}

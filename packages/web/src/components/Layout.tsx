@@ -1,0 +1,120 @@
+import { ErrorBoundary, Show, Suspense, createEffect, type JSX } from "solid-js";
+import { A, createAsync, revalidate, useAction, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { errorText, locale, setLocale, tr } from "../i18n.ts";
+import { canCheckIn, getMe, logout } from "../session.ts";
+
+export function Loading(): JSX.Element {
+  return (
+    <p class="loading" role="status">
+      {tr("common.loading")}
+    </p>
+  );
+}
+
+export function ErrorPanel(props: { error: unknown; reset?: () => void }): JSX.Element {
+  let heading: HTMLHeadingElement | undefined;
+  createEffect(() => heading?.focus());
+  return (
+    <section class="notice notice-error" role="alert">
+      <h2 ref={heading} tabindex="-1">
+        {tr("common.error")}
+      </h2>
+      <p>{errorText(props.error)}</p>
+      <Show when={props.reset}>
+        {(reset) => (
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              void revalidate().then(() => reset()());
+            }}
+          >
+            {tr("common.retry")}
+          </button>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function Header(): JSX.Element {
+  // The header never breaks the page: if `me` fails, it shows the sign-in link.
+  const me = createAsync(() => getMe().catch(() => null));
+  const doLogout = useAction(logout);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const signInHref = () =>
+    location.pathname === "/signin" ? "/signin" : `/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+
+  return (
+    <header class="site-header">
+      <div class="header-top">
+        <A href="/" class="brand" end>
+          {tr("app.name")}
+        </A>
+        <button
+          type="button"
+          class="lang-toggle"
+          data-testid="lang-toggle"
+          lang={locale() === "en" ? "zh-CN" : "en"}
+          aria-label={tr("nav.langToggleLabel")}
+          onClick={() => setLocale(locale() === "en" ? "zh-CN" : "en")}
+        >
+          {tr("nav.otherLanguage")}
+        </button>
+      </div>
+      <nav class="main-nav" aria-label={tr("nav.label")}>
+        <A href="/" end data-testid="nav-home">
+          {tr("nav.home")}
+        </A>
+        <A href="/me/registrations" data-testid="nav-my-registrations">
+          {tr("nav.myRegistrations")}
+        </A>
+        <Show when={canCheckIn(me())}>
+          <A href="/organiser/checkin" data-testid="nav-checkin">
+            {tr("nav.checkin")}
+          </A>
+        </Show>
+        <Show
+          when={me()}
+          fallback={
+            <A href={signInHref()} data-testid="nav-signin">
+              {tr("nav.signin")}
+            </A>
+          }
+        >
+          <button
+            type="button"
+            class="link-button"
+            data-testid="nav-signout"
+            onClick={async () => {
+              try {
+                await doLogout();
+              } finally {
+                navigate("/");
+              }
+            }}
+          >
+            {tr("nav.signout")}
+          </button>
+        </Show>
+      </nav>
+    </header>
+  );
+}
+
+export function Layout(props: RouteSectionProps): JSX.Element {
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {tr("app.skipToContent")}
+      </a>
+      <Header />
+      <main id="main" tabindex="-1">
+        <ErrorBoundary fallback={(error, reset) => <ErrorPanel error={error} reset={reset} />}>
+          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        </ErrorBoundary>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,196 @@
+import { For, Match, Show, Switch, createSignal, onMount, type JSX } from "solid-js";
+import { createStore } from "solid-js/store";
+import { A, action, useAction } from "@solidjs/router";
+import { api, ApiError, newIdempotencyKey } from "../api.ts";
+import { errorText, fieldErrorText, pick, tr } from "../i18n.ts";
+import { formatTimeRange } from "../format.ts";
+import type { Answers, CampaignDetail, OrgUnit, RegistrationCreated, SessionView } from "../types.ts";
+import { Field, fieldId, toAnswers, validate, type FieldValue } from "./FormFields.tsx";
+
+export const register = action(
+  async (input: { campaignId: string; sessionId: string; answers: Answers; idempotencyKey: string }) => {
+    const body = await api.post<{ registration: RegistrationCreated }>(
+      `/api/campaigns/${encodeURIComponent(input.campaignId)}/registrations`,
+      { sessionId: input.sessionId, answers: input.answers },
+      { "Idempotency-Key": input.idempotencyKey },
+    );
+    return body.registration;
+  },
+  "register",
+);
+
+/** `details.fields` as `{ key: code }` or as a list of `{ key|field|path, code|message }`. */
+export function fieldErrorsFrom(details: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const fields = (details as { fields?: unknown } | undefined)?.fields ?? details;
+  if (Array.isArray(fields)) {
+    for (const item of fields) {
+      if (!item || typeof item !== "object") continue;
+      const i = item as { key?: unknown; field?: unknown; path?: unknown };
+      const path = Array.isArray(i.path) ? i.path[i.path.length - 1] : i.path;
+      const key = i.key ?? i.field ?? path;
+      if (typeof key === "string") out[key] = fieldErrorText(item);
+    }
+  } else if (fields && typeof fields === "object") {
+    for (const [key, value] of Object.entries(fields)) out[key] = fieldErrorText(value);
+  }
+  return out;
+}
+
+function focusField(key: string): void {
+  const el = document.getElementById(fieldId(key));
+  const target = el instanceof HTMLFieldSetElement ? el.querySelector("input") : el;
+  (target ?? el)?.focus();
+  el?.scrollIntoView({ block: "center" });
+}
+
+export function RegistrationForm(props: {
+  campaign: CampaignDetail;
+  session: SessionView;
+  units: OrgUnit[];
+  onBack: () => void;
+}): JSX.Element {
+  const fields = () => props.campaign.form.fields;
+  const [values, setValues] = createStore<Record<string, FieldValue>>({});
+  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
+  const [formError, setFormError] = createSignal<{ text: string; code?: string }>();
+  const [pending, setPending] = createSignal(false);
+  const [result, setResult] = createSignal<RegistrationCreated>();
+  const send = useAction(register);
+  // One key per opened form: a double tap or a retry after a lost answer books one seat only.
+  let idempotencyKey = newIdempotencyKey();
+  let heading: HTMLHeadingElement | undefined;
+  let errorBox: HTMLDivElement | undefined;
+  let resultHeading: HTMLHeadingElement | undefined;
+
+  onMount(() => {
+    window.scrollTo(0, 0);
+    heading?.focus();
+  });
+
+  const showErrors = (errors: Record<string, string>, text: string, code?: string) => {
+    setFieldErrors(errors);
+    setFormError({ text, ...(code ? { code } : {}) });
+    const first = fields().find((f) => errors[f.key]);
+    if (first) focusField(first.key);
+    else errorBox?.focus();
+  };
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (pending()) return;
+    const answers = toAnswers(fields(), values);
+    const errors = validate(fields(), answers);
+    if (Object.keys(errors).length) return showErrors(errors, tr("VALIDATION"), "VALIDATION");
+    setPending(true);
+    setFormError(undefined);
+    setFieldErrors({});
+    try {
+      const registration = await send({
+        campaignId: props.campaign.id,
+        sessionId: props.session.id,
+        answers,
+        idempotencyKey,
+      });
+      setResult(registration);
+      resultHeading?.focus();
+      window.scrollTo(0, 0);
+    } catch (error) {
+      // The server answered: this attempt is settled, so a corrected retry is a new request.
+      if (error instanceof ApiError && error.status > 0) idempotencyKey = newIdempotencyKey();
+      const code = error instanceof ApiError ? error.code : undefined;
+      const perField = error instanceof ApiError && error.status === 422 ? fieldErrorsFrom(error.details) : {};
+      showErrors(perField, errorText(error), code);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <Show
+      when={result()}
+      fallback={
+        <form class="registration-form" onSubmit={onSubmit} novalidate data-testid="registration-form">
+          <h2 ref={heading} tabindex="-1">
+            {tr("form.title")}
+          </h2>
+          <div class="card session-summary">
+            <p class="card-title">{pick(props.session.title, props.session.titleEn)}</p>
+            <p class="card-line">{tr("campaign.time", { time: formatTimeRange(props.session.startsAt, props.session.endsAt) })}</p>
+            <p class="card-line">{tr("campaign.venue", { venue: props.session.venue })}</p>
+          </div>
+          <For each={fields()}>
+            {(field) => (
+              <Field
+                field={field}
+                value={values[field.key]}
+                error={fieldErrors()[field.key]}
+                units={props.units}
+                onChange={(value) => {
+                  setValues(field.key, value);
+                  if (fieldErrors()[field.key]) {
+                    const { [field.key]: _gone, ...rest } = fieldErrors();
+                    setFieldErrors(rest);
+                  }
+                }}
+              />
+            )}
+          </For>
+          <div aria-live="assertive">
+            <Show when={formError()}>
+              {(err) => (
+                <div class="notice notice-error" role="alert" tabindex="-1" ref={errorBox} data-testid="form-error">
+                  <p>{err().text}</p>
+                  <Show when={err().code === "ALREADY_REGISTERED"}>
+                    <A href="/me/registrations" class="button button-secondary">
+                      {tr("nav.myRegistrations")}
+                    </A>
+                  </Show>
+                </div>
+              )}
+            </Show>
+          </div>
+          <button type="submit" class="button button-primary" disabled={pending()} data-testid="submit-registration">
+            {pending() ? tr("form.submitting") : tr("form.submit")}
+          </button>
+          <button type="button" class="button button-secondary" onClick={() => props.onBack()} data-testid="change-session">
+            {tr("form.changeSession")}
+          </button>
+        </form>
+      }
+    >
+      {(registration) => (
+        <section class="result" role="status" aria-live="polite" data-testid="registration-result" data-status={registration().status}>
+          <Switch>
+            <Match when={registration().status === "confirmed"}>
+              <div class="notice notice-success">
+                <h2 ref={resultHeading} tabindex="-1">
+                  {tr("form.success")}
+                </h2>
+                <p>{tr("form.successSession", { title: pick(props.session.title, props.session.titleEn) })}</p>
+                <p>{tr("form.successTime", { time: formatTimeRange(props.session.startsAt, props.session.endsAt) })}</p>
+                <p>{tr("form.successHelp")}</p>
+              </div>
+            </Match>
+            <Match when={registration().status === "waitlisted"}>
+              <div class="notice notice-warn">
+                <h2 ref={resultHeading} tabindex="-1">
+                  {registration().position
+                    ? tr("form.waitlisted", { n: registration().position ?? 0 })
+                    : tr("form.waitlistedNoPosition")}
+                </h2>
+                <p>{tr("form.waitlistedHelp")}</p>
+              </div>
+            </Match>
+          </Switch>
+          <A href="/me/registrations" class="button button-primary" data-testid="go-to-ticket">
+            {registration().status === "confirmed" ? tr("form.viewTicket") : tr("nav.myRegistrations")}
+          </A>
+          <button type="button" class="button button-secondary" onClick={() => props.onBack()}>
+            {tr("form.backToCampaign")}
+          </button>
+        </section>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,73 @@
+import { createSignal } from "solid-js";
+import { t, messages, type Locale, type MessageKey } from "@jinguo/core/messages";
+import { ApiError, NETWORK } from "./api.ts";
+
+const STORAGE_KEY = "jinguo.locale";
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === "en" || saved === "zh-CN") return saved;
+  } catch {
+    // Storage can be switched off (private mode in some in-app browsers): Chinese it is.
+  }
+  return "zh-CN";
+}
+
+const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale());
+document.documentElement.lang = locale();
+
+export { locale };
+
+export function setLocale(next: Locale): void {
+  setLocaleSignal(next);
+  document.documentElement.lang = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // not saved; the choice still holds for this visit
+  }
+}
+
+/** The message in the current locale (reactive: call it inside JSX or a computation). */
+export function tr(key: MessageKey, params?: Record<string, string | number>): string {
+  return t(key, locale(), params);
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(messages, key);
+}
+
+/** Content that comes in Chinese with an optional English version (titles, labels). */
+export function pick(zh: string, en?: string | null): string {
+  return locale() === "en" && en ? en : zh;
+}
+
+/** What to tell a person about a failed request: the message table first, the server's words second. */
+export function errorText(error: unknown, params?: Record<string, string | number>): string {
+  if (error instanceof ApiError) {
+    if (error.code === NETWORK) return tr("error.network");
+    if (isMessageKey(error.code)) return tr(error.code, params);
+    if (error.message) return error.message;
+  }
+  return tr("error.unknown");
+}
+
+/** A field error from `error.details` (a code or a message) in plain words. */
+export function fieldErrorText(value: unknown): string {
+  if (typeof value === "string") {
+    for (const key of [value, `form.error.${value}`, `form.error.${value.toLowerCase()}`]) {
+      if (isMessageKey(key)) return tr(key);
+    }
+    return value;
+  }
+  if (value && typeof value === "object") {
+    const v = value as { code?: unknown; message?: unknown };
+    if (typeof v.code === "string") {
+      const text = fieldErrorText(v.code);
+      if (text !== v.code || typeof v.message !== "string") return text;
+    }
+    if (typeof v.message === "string") return v.message;
+  }
+  return tr("form.error.invalid");
+}
