@@ -15,19 +15,20 @@ export interface OrgUnit {
  */
 export const covers = (scope: string, unit: string) => unit === scope || unit.startsWith(`${scope}.`);
 
-export async function saveOrgUnits(db: Db, units: OrgUnit[]): Promise<void> {
-  await putItem(db, { ...keys.orgUnits(), units });
-}
-
 // The tree changes a few times a year; reading it once a minute per process is plenty.
 const cache = new WeakMap<Db, { at: number; units: OrgUnit[] }>();
+
+export async function saveOrgUnits(db: Db, units: OrgUnit[]): Promise<void> {
+  await putItem(db, { ...keys.orgUnits(), units });
+  cache.delete(db);
+}
 
 export async function listOrgUnits(db: Db): Promise<OrgUnit[]> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < 60_000) return hit.units;
   const item = await getItem<{ units: OrgUnit[] }>(db, keys.orgUnits(), false);
   const units = item?.units ?? [];
-  cache.set(db, { at: Date.now(), units });
+  if (units.length > 0) cache.set(db, { at: Date.now(), units });
   return units;
 }
 

@@ -17,11 +17,14 @@ export const guards = {
   seat: "#taken < #capacity AND #waiting = :zero",
   /** one live registration per woman per session; a cancelled one may be replaced */
   oneRegistration: "attribute_not_exists(pk) OR #status = :cancelled",
+  /** the waitlist is served in order of arrival */
+  firstComeFirstServed: true,
 };
 /** What the tests swap in to switch a guard off (the same names and values, always true). */
 export const guardsOff = {
   seat: "attribute_exists(#capacity) AND #taken >= :zero AND #waiting >= :zero",
   oneRegistration: "attribute_not_exists(pk) OR #status <> :cancelled OR #status = :cancelled",
+  firstComeFirstServed: false,
 };
 
 const MAX_ATTEMPTS = 12;
@@ -140,6 +143,7 @@ async function firstInLine(db: Db, sessionId: string) {
     partition: keys.registrationPartition(sessionId),
     prefix: keys.waitlistPrefix(),
     limit: 1,
+    newestFirst: !guards.firstComeFirstServed,
   });
   return page.items[0];
 }

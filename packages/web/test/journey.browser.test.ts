@@ -1,0 +1,282 @@
+/**
+ * The participant's and the organiser's journey in a real browser, on a phone-sized screen
+ * with WeChat's in-app browser's user agent, against the whole local platform (DynamoDB
+ * Local, the seeds, the API and the built web app on one port).
+ *
+ * Screenshots go to .test-artifacts/ (gitignored) to look at. JOURNEY_BASE_URL=http://localhost:3000
+ * runs it against a platform that is already up (`npm start`) instead of starting one.
+ */
+import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startPlatform } from "@jinguo/local";
+import type { CampaignDetail, FormField, SessionView } from "../src/types.ts";
+
+const webDir = fileURLToPath(new URL("..", import.meta.url));
+const artifacts = fileURLToPath(new URL("../../../.test-artifacts/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CAMPAIGN = "c-2019-cxcy-lectures";
+const ORGANISER_PHONE = "13800000000";
+const TIMEOUT = 180_000;
+
+/** WeChat's in-app browser on Android (XWEB). */
+const WECHAT_ANDROID_UA =
+  "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
+  "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
+  "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+
+let platform: { url: string; stop(): Promise<void> } | undefined;
+let browser: Browser | undefined;
+let base = "";
+
+/** Waits (up to 15 s) for what the page shows to come right. */
+const until = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+function randomPhone(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`);
+  if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function phoneContext(): Promise<BrowserContext> {
+  const context = await browser!.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    userAgent: WECHAT_ANDROID_UA,
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+}
+
+/** Signs in through the page: phone, code from the local stage's dev outbox, sign in. */
+async function signIn(page: Page, phone: string): Promise<void> {
+  await page.getByTestId("phone-input").fill(phone);
+  await page.getByTestId("otp-send").click();
+  await until(async () => (await page.getByTestId("otp-info").textContent()) ?? "").toContain("验证码已发送");
+  const outbox = await getJson<{ items: { phone: string; code: string }[] }>(`/api/dev/outbox?phone=${phone}`);
+  const code = outbox.items[0]?.code;
+  expect(code).toMatch(/^\d{6}$/);
+  await page.getByTestId("otp-input").fill(code!);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL((url) => url.pathname !== "/signin");
+}
+
+/** Answers the campaign's form the way a person would, whatever fields it declares. */
+async function fillForm(page: Page, fields: FormField[], phone: string): Promise<void> {
+  for (const field of fields) {
+    const input = page.getByTestId(`field-${field.key}`);
+    switch (field.type) {
+      case "phone":
+        await input.fill(phone);
+        break;
+      case "text":
+      case "textarea":
+        await input.fill(field.key.toLowerCase().includes("name") ? "王秀英" : "测试");
+        break;
+      case "number":
+        await input.fill(String(field.min ?? 1));
+        break;
+      case "date":
+        await input.fill("1970-05-01");
+        break;
+      case "idNumber":
+        await input.fill("11010519491231002X");
+        break;
+      case "orgUnit": {
+        const values = await input.locator("option").evaluateAll((options) =>
+          options.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+        );
+        expect(values.length, `the ${field.key} list has units to choose from`).toBeGreaterThan(0);
+        await input.selectOption(values.includes("hn.cs") ? "hn.cs" : values[0]!);
+        break;
+      }
+      case "choice":
+      case "multichoice": {
+        const first = field.options?.[0];
+        if (first) await page.getByTestId(`field-${field.key}-${first.value}`).check();
+        break;
+      }
+      case "consent":
+        await input.check();
+        break;
+      case "image":
+        break;
+    }
+  }
+}
+
+/** From the campaign page, signed in: opens a session's form, fills it, sends it, returns the result panel's text. */
+async function register(page: Page, campaign: CampaignDetail, session: SessionView, phone: string): Promise<void> {
+  await page.getByTestId(`session-register-${session.id}`).click();
+  await until(() => page.getByTestId("registration-form").isVisible()).toBe(true);
+  await fillForm(page, campaign.form.fields, phone);
+}
+
+describe("journey in a phone browser", () => {
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    // The platform serves packages/web/dist; the browser project's global setup builds it when
+    // stale. Run on its own (no global setup), the test builds it once here.
+    if (!existsSync(`${webDir}dist/index.html`)) execFileSync("npm", ["run", "build"], { cwd: webDir, stdio: "pipe" });
+    if (process.env.JOURNEY_BASE_URL) {
+      base = process.env.JOURNEY_BASE_URL.replace(/\/$/, "");
+    } else {
+      // Share the run's DynamoDB Local when the global setup started one, in a table of our own.
+      const dynamoEndpoint = (inject as (key: string) => unknown)("dynamoEndpoint");
+      platform = await startPlatform({
+        port: 0,
+        inMemory: true,
+        quiet: true,
+        ...(typeof dynamoEndpoint === "string"
+          ? { dynamoEndpoint, tableName: `journey-${randomBytes(4).toString("hex")}` }
+          : {}),
+      });
+      base = platform.url;
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  }, TIMEOUT);
+
+  it(
+    "a woman registers for a lecture, sees her ticket, is checked in, and cancels another session",
+    async () => {
+      const { campaign } = await getJson<{ campaign: CampaignDetail }>(`/api/campaigns/${CAMPAIGN}`);
+      const open = (campaign.sessions ?? []).filter((s) => s.seatsLeft > 1 && Date.parse(s.startsAt) > Date.now());
+      expect(open.length, "the lecture series has at least two sessions with seats").toBeGreaterThanOrEqual(2);
+      const [first, second] = open as [SessionView, SessionView];
+      const phone = randomPhone();
+
+      const participant = await phoneContext();
+      const page = await participant.newPage();
+
+      // Home: campaigns grouped by kind, in Chinese.
+      await page.goto(`${base}/`);
+      await until(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
+      await until(() => page.getByRole("heading", { name: "讲座培训" }).isVisible()).toBe(true);
+      await shot(page, "01-home");
+
+      // The English toggle, and back.
+      await page.getByTestId("lang-toggle").click();
+      await until(() => page.locator("html").getAttribute("lang")).toBe("en");
+      await until(() => page.getByRole("heading", { name: "Talks and training" }).isVisible()).toBe(true);
+      await page.getByTestId("lang-toggle").click();
+      await until(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
+
+      // The lecture series: sessions with their seats.
+      await page.getByTestId(`campaign-${CAMPAIGN}`).click();
+      await page.waitForURL((url) => url.pathname === `/campaigns/${CAMPAIGN}`);
+      await until(() => page.getByTestId("campaign-title").textContent()).toBe(campaign.title);
+      await until(() => page.getByTestId(`session-seats-${first.id}`).textContent()).toMatch(/还剩 \d+ 个名额/);
+      await shot(page, "02-campaign");
+
+      // Not signed in: the button leads to sign-in, and back to the session's form.
+      await page.getByTestId(`session-register-${first.id}`).click();
+      await page.waitForURL((url) => url.pathname === "/signin" && url.searchParams.has("next"));
+      await shot(page, "03-signin");
+      await signIn(page, phone);
+      await page.waitForURL((url) => url.pathname === `/campaigns/${CAMPAIGN}` && url.searchParams.get("session") === first.id);
+      await until(() => page.getByTestId("registration-form").isVisible()).toBe(true);
+
+      // A required field left empty is marked next to the field, before anything is sent.
+      await page.getByTestId("submit-registration").click();
+      await until(() => page.locator("[data-testid^='field-error-']").count()).toBeGreaterThan(0);
+
+      await fillForm(page, campaign.form.fields, phone);
+      await shot(page, "04-form");
+      await page.getByTestId("submit-registration").click();
+      const result = page.getByTestId("registration-result");
+      await until(() => result.textContent()).toContain("报名成功！");
+      await shot(page, "05-registered");
+
+      // 我的报名: the ticket with its QR code and the code in big letters.
+      await page.getByTestId("go-to-ticket").click();
+      await page.waitForURL((url) => url.pathname === "/me/registrations");
+      const card = page.getByTestId("registration-card").first();
+      await until(() => card.getByTestId("registration-status").textContent()).toBe("报名成功");
+      await card.getByTestId("show-ticket").click();
+      const qr = card.getByTestId("ticket-qr").locator("svg");
+      await until(() => qr.isVisible()).toBe(true);
+      const ticketCode = ((await card.getByTestId("ticket-code").textContent()) ?? "").trim();
+      expect(ticketCode).toMatch(/^[A-Z0-9]{4,}$/);
+      expect(await card.getByTestId("ticket-code").isVisible()).toBe(true);
+      await shot(page, "06-ticket");
+
+      // The organiser, on her own phone, checks the ticket in by typing its code.
+      const organiser = await phoneContext();
+      const desk = await organiser.newPage();
+      await desk.goto(`${base}/organiser/checkin`);
+      await desk.waitForURL((url) => url.pathname === "/signin" && url.searchParams.has("next"));
+      await signIn(desk, ORGANISER_PHONE);
+      await desk.waitForURL((url) => url.pathname === "/organiser/checkin");
+      await until(() => desk.getByTestId("nav-checkin").isVisible()).toBe(true);
+      await desk.getByTestId("checkin-input").fill(ticketCode.toLowerCase());
+      await desk.getByTestId("checkin-submit").click();
+      const outcome = desk.getByTestId("checkin-result");
+      await until(() => outcome.getAttribute("data-state")).toBe("success");
+      expect(await outcome.textContent()).toContain("签到成功");
+      await shot(desk, "07-checked-in");
+      await desk.getByTestId("checkin-input").fill(ticketCode);
+      await desk.getByTestId("checkin-submit").click();
+      await until(() => outcome.getAttribute("data-state")).toBe("already");
+      expect(await outcome.textContent()).toContain("已经签到过了");
+      await shot(desk, "08-already-checked-in");
+      await organiser.close();
+
+      // Her ticket now says she was checked in.
+      await page.reload();
+      await expect
+        .poll(() => page.getByTestId("registration-card").first().getByTestId("registration-status").textContent())
+        .toBe("已签到");
+
+      // A second session, then she cancels it.
+      await page.goto(`${base}/campaigns/${CAMPAIGN}`);
+      await register(page, campaign, second, phone);
+      await page.getByTestId("submit-registration").click();
+      await until(() => result.textContent()).toContain("报名成功！");
+      await page.getByTestId("go-to-ticket").click();
+      await page.waitForURL((url) => url.pathname === "/me/registrations");
+      const secondCard = page.getByTestId("registration-card").filter({ hasText: second.title });
+      await until(() => secondCard.getByTestId("registration-status").textContent()).toBe("报名成功");
+      await secondCard.getByTestId("cancel-registration").click();
+      await until(() => secondCard.getByTestId("confirm-cancel").isVisible()).toBe(true);
+      expect(await secondCard.textContent()).toContain("确定要取消吗？取消后名额会让给候补的人");
+      await shot(page, "09-confirm-cancel");
+      await secondCard.getByTestId("confirm-cancel").click();
+      await until(() => secondCard.getByTestId("registration-status").textContent()).toBe("已取消");
+      await shot(page, "10-cancelled");
+
+      await participant.close();
+    },
+    TIMEOUT,
+  );
+});

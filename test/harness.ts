@@ -1,0 +1,104 @@
+import { inject } from "vitest";
+import { randomBytes } from "node:crypto";
+import { createDb, ensureTable, type Db } from "@jinguo/core/db";
+import { fixedClock, systemClock, type Clock } from "@jinguo/core/clock";
+import { userForPhone, type Role, setRoles } from "@jinguo/core/identity";
+import type { SmsSender } from "@jinguo/core/identity";
+import { createApp } from "@jinguo/functions";
+import { seed } from "../packages/local/src/seed.ts";
+
+export { fixedClock, systemClock };
+
+/** A fresh table in the shared DynamoDB Local, so test files never see each other's data. */
+export async function freshDb(): Promise<Db> {
+  const db = createDb({ endpoint: inject("dynamoEndpoint"), tableName: `t-${randomBytes(6).toString("hex")}` });
+  await ensureTable(db);
+  return db;
+}
+
+export const ORIGIN = "http://localhost";
+
+/**
+ * The real Hono app on a fresh, seeded table, driven through `app.request()` with a cookie jar
+ * per person. Codes sent by SMS are caught so tests can sign in the way a person does.
+ */
+export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolean } = {}) {
+  const db = await freshDb();
+  const clock = opts.clock ?? systemClock;
+  await seed(db, clock, { localAccounts: true });
+  const sent = new Map<string, string>();
+  const sms: SmsSender = { sendOtp: async (phone, code) => void sent.set(phone, code) };
+  const app = createApp({
+    db,
+    clock,
+    secret: randomBytes(32).toString("base64url"),
+    stage: "local",
+    sms,
+    rateLimitPerClient: opts.rateLimitPerClient ?? false,
+  });
+
+  /** A person with her own cookies. */
+  function client() {
+    const jar = new Map<string, string>();
+    async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+      const init: RequestInit = {
+        method,
+        headers: {
+          origin: ORIGIN,
+          host: "localhost",
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(cookie ? { cookie } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+      };
+      const res = await app.request(`${ORIGIN}${path}`, init);
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(";");
+        const [k, ...v] = pair!.split("=");
+        if (/max-age=0/i.test(c)) jar.delete(k!);
+        else jar.set(k!, v.join("="));
+      }
+      const text = await res.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json, text, headers: res.headers };
+    }
+    return {
+      jar,
+      request,
+      get: (p: string, h?: Record<string, string>) => request("GET", p, undefined, h),
+      post: (p: string, b?: unknown, h?: Record<string, string>) => request("POST", p, b, h),
+      patch: (p: string, b?: unknown, h?: Record<string, string>) => request("PATCH", p, b, h),
+      put: (p: string, b?: unknown, h?: Record<string, string>) => request("PUT", p, b, h),
+      del: (p: string, h?: Record<string, string>) => request("DELETE", p, undefined, h),
+      /** Signs in the way a person does: ask for a code, type it. */
+      async signIn(phone: string) {
+        const otp = await request("POST", "/api/auth/otp", { phone });
+        if (otp.status !== 204) throw new Error(`otp ${otp.status} ${otp.text}`);
+        const login = await request("POST", "/api/auth/login", { phone, code: sent.get(phone) });
+        if (login.status !== 200) throw new Error(`login ${login.status} ${login.text}`);
+        return login.json.user as { id: string; roles: Role[] };
+      },
+    };
+  }
+
+  let phoneSeq = 0;
+  const base = 13900000000 + Math.floor(Math.random() * 90_000_000);
+  /** A distinct, valid mobile number. */
+  const newPhone = () => String(base + ++phoneSeq);
+
+  return { app, db, clock, sent, client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
+}
+
+export type TestApi = Awaited<ReturnType<typeof testApi>>;
+
+/** Valid answers for the seeded lecture form. */
+export const lectureAnswers = (phone: string) => ({ name: "王秀兰", phone, city: "hn.cs", consent: true });
+
+export const LECTURES = "c-2019-cxcy-lectures";

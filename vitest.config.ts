@@ -1,0 +1,39 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * `npm test` runs every project. Integration and browser tests share one DynamoDB Local
+ * (in memory) started by test/global-setup.ts; each test file makes its own table.
+ */
+export default defineConfig({
+  test: {
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/test/**/*.unit.test.ts", "infra/**/*.unit.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["packages/*/test/**/*.int.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["packages/*/test/**/*.browser.test.ts"],
+          globalSetup: ["test/global-setup.ts", "test/build-web.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
