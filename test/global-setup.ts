@@ -1,11 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startDynamoLocal } from "../packages/local/src/dynamo.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    dynamoEndpoint: string;
-  }
-}
+import "./provided.ts";
 
 /** One DynamoDB Local (in memory) for the whole run; tests reach it over HTTP like production. */
 export default async function setup(project: TestProject) {

@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import "./provided.ts";
 import { randomBytes } from "node:crypto";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { fixedClock, systemClock, type Clock } from "@jinguo/core/clock";

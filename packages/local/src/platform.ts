@@ -71,11 +71,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     });
     const app = new Hono().route("/", api);
     if (existsSync(join(webDist, "index.html"))) {
-      const index = readFileSync(join(webDist, "index.html"), "utf8");
-      app.use("/assets/*", serveStatic({ root: webDist }));
       app.use("/*", serveStatic({ root: webDist }));
-      // The web app routes in the browser: every other path is its index.html.
-      app.get("*", (c) => c.html(index));
+      app.get("/assets/*", (c) => c.text("Not found", 404));
+      // The web app routes in the browser: every other path is its index.html (read each time,
+      // so a rebuild while running is picked up).
+      app.get("*", (c) => c.html(readFileSync(join(webDist, "index.html"), "utf8")));
     }
     const server = await listen(app, opts.port ?? 3000);
     const port = (server.address() as { port: number }).port;

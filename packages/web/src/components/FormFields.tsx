@@ -58,6 +58,11 @@ function str(value: FieldValue | undefined): string {
   return typeof value === "string" ? value : "";
 }
 
+/** A place as a person names it: 长沙市, not 长沙市妇联 (the unit's name is its federation's). */
+function placeName(unit: OrgUnit): string {
+  return pick(unit.name.replace(/妇联$/, ""), unit.nameEn?.replace(/\s*Women's Federation$/i, ""));
+}
+
 /** Cities first, then each city's counties under it: the way people find their place. */
 function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
   const sorted = () => {
@@ -68,13 +73,13 @@ function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
   return (
     <>
       <optgroup label={tr("orgUnit.cities")}>
-        <For each={sorted().cities}>{(u) => <option value={u.id}>{pick(u.name, u.nameEn)}</option>}</For>
+        <For each={sorted().cities}>{(u) => <option value={u.id}>{placeName(u)}</option>}</For>
       </optgroup>
       <For each={sorted().cities}>
         {(city) => (
           <Show when={sorted().counties(city).length > 0}>
-            <optgroup label={tr("orgUnit.countiesOf", { city: pick(city.name, city.nameEn) })}>
-              <For each={sorted().counties(city)}>{(u) => <option value={u.id}>{pick(u.name, u.nameEn)}</option>}</For>
+            <optgroup label={tr("orgUnit.countiesOf", { city: placeName(city) })}>
+              <For each={sorted().counties(city)}>{(u) => <option value={u.id}>{placeName(u)}</option>}</For>
             </optgroup>
           </Show>
         )}
@@ -291,28 +296,41 @@ export function toAnswers(fields: FormField[], values: Record<string, FieldValue
   return answers;
 }
 
-/** The checks a person can fix before sending; the server checks again (and the ID check digit). */
-export function validate(fields: FormField[], answers: Record<string, unknown>): Record<string, string> {
-  const errors: Record<string, string> = {};
+/** A message that follows the language toggle (read inside JSX). */
+export type Message = () => string;
+
+/**
+ * The checks a person can fix before sending, in the server's words (the FIELD_* codes of the
+ * message table); the server checks again, the ID number's check digit included.
+ */
+export function validate(fields: FormField[], answers: Record<string, unknown>): Record<string, Message> {
+  const errors: Record<string, Message> = {};
   for (const field of fields) {
     const value = answers[field.key];
+    const fail = (message: Message) => (errors[field.key] = message);
     if (field.type === "image") continue;
     if (field.type === "consent") {
-      if (field.required && value !== true) errors[field.key] = tr("form.error.consent");
+      if (field.required && value !== true) fail(() => tr("FIELD_CONSENT"));
       continue;
     }
     if (value === undefined) {
-      if (field.required) errors[field.key] = tr(field.type === "choice" || field.type === "orgUnit" ? "form.error.choose" : "form.error.required");
+      if (field.required) {
+        if (field.type === "orgUnit") fail(() => tr("FIELD_ORG_UNIT"));
+        else if (field.type === "choice" || field.type === "multichoice") fail(() => tr("FIELD_CHOICE"));
+        else fail(() => tr("FIELD_REQUIRED"));
+      }
       continue;
     }
-    if (field.type === "phone" && !/^1\d{10}$/.test(String(value))) errors[field.key] = tr("form.error.phone");
-    else if (field.type === "idNumber" && !/^\d{17}[\dX]$/.test(String(value))) errors[field.key] = tr("form.error.idNumber");
+    if (field.type === "phone" && !/^1[3-9]\d{9}$/.test(String(value))) fail(() => tr("FIELD_PHONE"));
+    else if (field.type === "idNumber" && !/^\d{17}[\dX]$/.test(String(value))) fail(() => tr("FIELD_ID_NUMBER"));
     else if (field.type === "number") {
-      if (typeof value !== "number") errors[field.key] = tr("form.error.number");
-      else if (field.min !== undefined && value < field.min) errors[field.key] = tr("form.error.min", { min: field.min });
-      else if (field.max !== undefined && value > field.max) errors[field.key] = tr("form.error.max", { max: field.max });
+      const { min, max } = field;
+      if (typeof value !== "number") fail(() => tr("form.error.number"));
+      else if (min !== undefined && value < min) fail(() => tr("form.error.min", { min }));
+      else if (max !== undefined && value > max) fail(() => tr("form.error.max", { max }));
     } else if (typeof value === "string" && field.maxLength !== undefined && [...value].length > field.maxLength) {
-      errors[field.key] = tr("form.error.maxLength", { max: field.maxLength });
+      const max = field.maxLength;
+      fail(() => tr("form.error.maxLength", { max }));
     }
   }
   return errors;

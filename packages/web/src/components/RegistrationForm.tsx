@@ -5,7 +5,7 @@ import { api, ApiError, newIdempotencyKey } from "../api.ts";
 import { errorText, fieldErrorText, pick, tr } from "../i18n.ts";
 import { formatTimeRange } from "../format.ts";
 import type { Answers, CampaignDetail, OrgUnit, RegistrationCreated, SessionView } from "../types.ts";
-import { Field, fieldId, toAnswers, validate, type FieldValue } from "./FormFields.tsx";
+import { Field, fieldId, toAnswers, validate, type FieldValue, type Message } from "./FormFields.tsx";
 
 export const register = action(
   async (input: { campaignId: string; sessionId: string; answers: Answers; idempotencyKey: string }) => {
@@ -20,8 +20,8 @@ export const register = action(
 );
 
 /** `details.fields` as `{ key: code }` or as a list of `{ key|field|path, code|message }`. */
-export function fieldErrorsFrom(details: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+export function fieldErrorsFrom(details: unknown): Record<string, Message> {
+  const out: Record<string, Message> = {};
   const fields = (details as { fields?: unknown } | undefined)?.fields ?? details;
   if (Array.isArray(fields)) {
     for (const item of fields) {
@@ -29,10 +29,10 @@ export function fieldErrorsFrom(details: unknown): Record<string, string> {
       const i = item as { key?: unknown; field?: unknown; path?: unknown };
       const path = Array.isArray(i.path) ? i.path[i.path.length - 1] : i.path;
       const key = i.key ?? i.field ?? path;
-      if (typeof key === "string") out[key] = fieldErrorText(item);
+      if (typeof key === "string") out[key] = () => fieldErrorText(item);
     }
   } else if (fields && typeof fields === "object") {
-    for (const [key, value] of Object.entries(fields)) out[key] = fieldErrorText(value);
+    for (const [key, value] of Object.entries(fields)) out[key] = () => fieldErrorText(value);
   }
   return out;
 }
@@ -52,8 +52,8 @@ export function RegistrationForm(props: {
 }): JSX.Element {
   const fields = () => props.campaign.form.fields;
   const [values, setValues] = createStore<Record<string, FieldValue>>({});
-  const [fieldErrors, setFieldErrors] = createSignal<Record<string, string>>({});
-  const [formError, setFormError] = createSignal<{ text: string; code?: string }>();
+  const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
+  const [formError, setFormError] = createSignal<{ text: Message; code?: string }>();
   const [pending, setPending] = createSignal(false);
   const [result, setResult] = createSignal<RegistrationCreated>();
   const send = useAction(register);
@@ -68,7 +68,7 @@ export function RegistrationForm(props: {
     heading?.focus();
   });
 
-  const showErrors = (errors: Record<string, string>, text: string, code?: string) => {
+  const showErrors = (errors: Record<string, Message>, text: Message, code?: string) => {
     setFieldErrors(errors);
     setFormError({ text, ...(code ? { code } : {}) });
     const first = fields().find((f) => errors[f.key]);
@@ -81,7 +81,7 @@ export function RegistrationForm(props: {
     if (pending()) return;
     const answers = toAnswers(fields(), values);
     const errors = validate(fields(), answers);
-    if (Object.keys(errors).length) return showErrors(errors, tr("VALIDATION"), "VALIDATION");
+    if (Object.keys(errors).length) return showErrors(errors, () => tr("VALIDATION"), "VALIDATION");
     setPending(true);
     setFormError(undefined);
     setFieldErrors({});
@@ -100,7 +100,7 @@ export function RegistrationForm(props: {
       if (error instanceof ApiError && error.status > 0) idempotencyKey = newIdempotencyKey();
       const code = error instanceof ApiError ? error.code : undefined;
       const perField = error instanceof ApiError && error.status === 422 ? fieldErrorsFrom(error.details) : {};
-      showErrors(perField, errorText(error), code);
+      showErrors(perField, () => errorText(error), code);
     } finally {
       setPending(false);
     }
@@ -124,13 +124,15 @@ export function RegistrationForm(props: {
               <Field
                 field={field}
                 value={values[field.key]}
-                error={fieldErrors()[field.key]}
+                error={fieldErrors()[field.key]?.()}
                 units={props.units}
                 onChange={(value) => {
                   setValues(field.key, value);
                   if (fieldErrors()[field.key]) {
                     const { [field.key]: _gone, ...rest } = fieldErrors();
                     setFieldErrors(rest);
+                    // Everything marked is fixed: the "please check the marked fields" notice goes too.
+                    if (Object.keys(rest).length === 0 && formError()?.code === "VALIDATION") setFormError(undefined);
                   }
                 }}
               />
@@ -140,7 +142,7 @@ export function RegistrationForm(props: {
             <Show when={formError()}>
               {(err) => (
                 <div class="notice notice-error" role="alert" tabindex="-1" ref={errorBox} data-testid="form-error">
-                  <p>{err().text}</p>
+                  <p>{err().text()}</p>
                   <Show when={err().code === "ALREADY_REGISTERED"}>
                     <A href="/me/registrations" class="button button-secondary">
                       {tr("nav.myRegistrations")}

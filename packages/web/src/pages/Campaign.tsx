@@ -38,19 +38,14 @@ function sessionState(campaign: CampaignDetail, session: SessionView): SessionSt
 function SessionCard(props: {
   campaign: CampaignDetail;
   session: SessionView;
-  units: OrgUnit[] | undefined;
   onChoose: (session: SessionView) => void;
 }): JSX.Element {
   const state = () => sessionState(props.campaign, props.session);
-  const city = () => unitName(props.units, props.session.orgUnit);
   return (
     <li class="card session" data-testid={`session-${props.session.id}`} data-state={state()}>
       <h3 class="card-title">{pick(props.session.title, props.session.titleEn)}</h3>
       <p class="card-line when">{formatTimeRange(props.session.startsAt, props.session.endsAt)}</p>
-      <p class="card-line">
-        {tr("campaign.venue", { venue: props.session.venue })}
-        <Show when={city()}>{(name) => <span class="city">（{name()}）</span>}</Show>
-      </p>
+      <p class="card-line">{tr("campaign.venue", { venue: props.session.venue })}</p>
       <p class={`seats seats-${state()}`} data-testid={`session-seats-${props.session.id}`}>
         <Switch>
           <Match when={state() === "open"}>{tr("campaign.seatsLeft", { n: props.session.seatsLeft })}</Match>
@@ -154,7 +149,7 @@ export default function Campaign(): JSX.Element {
                       <Show when={(c().sessions ?? []).length > 0} fallback={<p class="notice">{tr("campaign.noSessions")}</p>}>
                         <ul class="cards">
                           <For each={c().sessions ?? []}>
-                            {(session) => <SessionCard campaign={c()} session={session} units={units()} onChoose={choose} />}
+                            {(session) => <SessionCard campaign={c()} session={session} onChoose={choose} />}
                           </For>
                         </ul>
                       </Show>

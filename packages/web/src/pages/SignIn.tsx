@@ -67,8 +67,8 @@ export default function SignIn(): JSX.Element {
   const onSend = async () => {
     if (sending() || countdown() > 0) return;
     setInfo(undefined);
-    if (!/^1\d{10}$/.test(phone())) {
-      setPhoneError(tr("signin.phoneInvalid"));
+    if (!/^1[3-9]\d{9}$/.test(phone())) {
+      setPhoneError(tr("FIELD_PHONE"));
       phoneInput?.focus();
       return;
     }
@@ -92,8 +92,8 @@ export default function SignIn(): JSX.Element {
   const onLogin = async (event: SubmitEvent) => {
     event.preventDefault();
     if (loggingIn()) return;
-    if (!/^1\d{10}$/.test(phone())) {
-      setPhoneError(tr("signin.phoneInvalid"));
+    if (!/^1[3-9]\d{9}$/.test(phone())) {
+      setPhoneError(tr("FIELD_PHONE"));
       phoneInput?.focus();
       return;
     }
