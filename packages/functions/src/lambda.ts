@@ -1,4 +1,6 @@
 import { handle } from "hono/aws-lambda";
+import type { LambdaEvent, LambdaContext } from "hono/aws-lambda";
+import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { createDb } from "@jinguo/core/db";
 import { systemClock } from "@jinguo/core/clock";
 import type { SmsSender } from "@jinguo/core/identity";
@@ -14,16 +16,28 @@ const sms: SmsSender = {
   },
 };
 
-const secret = process.env.SESSION_SECRET;
-if (!secret || secret.length < 32) throw new Error("SESSION_SECRET must be set (32+ characters) from the stage's secret");
+/** SST passes the secret's value; the CDK stack passes its ARN, read once per cold start. */
+async function sessionSecret(): Promise<string> {
+  let secret = process.env.SESSION_SECRET;
+  if (!secret && process.env.SESSION_SECRET_ARN) {
+    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SESSION_SECRET_ARN }));
+    secret = out.SecretString;
+  }
+  if (!secret || secret.length < 32) throw new Error("The stage's session secret is missing or shorter than 32 characters");
+  return secret;
+}
 
-const app = createApp({
-  db: createDb({ tableName: process.env.TABLE_NAME! }),
-  clock: systemClock,
-  secret,
-  stage: process.env.STAGE ?? "production",
-  sms,
-  rateLimitPerClient: process.env.RATE_LIMIT_PER_CLIENT !== "off",
-});
+const ready = sessionSecret().then((secret) =>
+  handle(
+    createApp({
+      db: createDb({ tableName: process.env.TABLE_NAME! }),
+      clock: systemClock,
+      secret,
+      stage: process.env.STAGE ?? "production",
+      sms,
+      rateLimitPerClient: process.env.RATE_LIMIT_PER_CLIENT !== "off",
+    }),
+  ),
+);
 
-export const handler = handle(app);
+export const handler = async (event: LambdaEvent, context: LambdaContext) => (await ready)(event, context);

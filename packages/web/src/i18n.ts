@@ -15,13 +15,18 @@ function initialLocale(): Locale {
 }
 
 const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale());
-document.documentElement.lang = locale();
+
+function applyToDocument(next: Locale): void {
+  document.documentElement.lang = next;
+  document.title = t("app.name", next);
+}
+applyToDocument(locale());
 
 export { locale };
 
 export function setLocale(next: Locale): void {
   setLocaleSignal(next);
-  document.documentElement.lang = next;
+  applyToDocument(next);
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
