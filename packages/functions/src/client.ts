@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 
 /**
- * Who is asking, for per-client limits: the first address of X-Forwarded-For (set by the API
- * gateway in the cloud), else the socket's address given by the local server.
+ * Who is asking, for per-client limits. In Lambda: the address API Gateway saw the request
+ * come from (`requestContext.http.sourceIp`); X-Forwarded-For is not used, since its first
+ * entry is whatever the client wrote. Locally: the socket's address.
  */
 export function clientAddress(c: Context): string {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+  const env = c.env as
+    | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
+  return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
 }

@@ -13,11 +13,23 @@ export const valid = <T extends ZodType, Target extends keyof ValidationTargets>
       const fields: Record<string, string> = {};
       for (const issue of result.error.issues) {
         const path = issue.path.join(".") || "_";
-        fields[path] ??= issue.code === "invalid_type" && issue.input === undefined ? "FIELD_REQUIRED" : "FIELD_INVALID";
+        // zod 4 leaves `issue.input` out unless asked, so whether the field was missing is
+        // read from what was sent: a wrong type is not a missing answer.
+        const missing = issue.code === "invalid_type" && valueAt(result.data, issue.path) === undefined;
+        fields[path] ??= missing ? "FIELD_REQUIRED" : "FIELD_INVALID";
       }
       throw new DomainError("VALIDATION", { fields });
     }
   });
+
+function valueAt(data: unknown, path: PropertyKey[]): unknown {
+  let v = data;
+  for (const key of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
 
 /** Opaque list cursors: base64url JSON, so clients pass them back untouched. */
 export const encodeCursor = (value: unknown) => (value ? Buffer.from(JSON.stringify(value)).toString("base64url") : null);

@@ -38,8 +38,8 @@ describe("the local platform on disk", () => {
         body: JSON.stringify(body),
       });
     expect((await post("/api/auth/otp", { phone })).status).toBe(204);
-    const outbox = await (await fetch(`${origin}/api/dev/outbox?phone=${phone}`)).json();
-    const login = await post("/api/auth/login", { phone, code: outbox.items[0].code });
+    const outbox = (await (await fetch(`${origin}/api/dev/outbox?phone=${phone}`)).json()) as { items: { code: string }[] };
+    const login = await post("/api/auth/login", { phone, code: outbox.items[0]!.code });
     expect(login.status).toBe(200);
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     const before = await snapshot(first.db);
@@ -53,7 +53,7 @@ describe("the local platform on disk", () => {
       expect(await snapshot(second.db)).toEqual(before);
       const me = await fetch(`${second.url}/api/me`, { headers: { cookie } });
       expect(me.status).toBe(200);
-      expect((await me.json()).user.phone).toBe("139****2222");
+      expect(((await me.json()) as { user: { phone: string } }).user.phone).toBe("139****2222");
       const page = await fetch(`${second.url}/campaigns/c-2019-cxcy-lectures`);
       expect(page.headers.get("content-type")).toMatch(/text\/html/);
     } finally {

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { createTableInput, tableDefinition } from "../table/index.ts";
+import { fail } from "../errors/index.ts";
 
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
@@ -50,7 +51,18 @@ const marshallOptions = { removeUndefinedValues: true, convertClassInstanceToMap
 export const toAttributes = (value: Item) => marshall(value, marshallOptions);
 export const fromAttributes = <T = Item>(value: Record<string, any>) => unmarshall(value) as T;
 
+/**
+ * DynamoDB refuses a key over 2048 bytes (partition) or 1024 bytes (sort) with a
+ * ValidationException — in the cloud even on reads, where DynamoDB Local lets a Query through.
+ * Such a key can name nothing stored, so a read by it finds nothing, the same everywhere.
+ */
+const fitsKeyLimits = (partition: unknown, sort?: unknown) =>
+  typeof partition === "string" &&
+  Buffer.byteLength(partition) <= 2048 &&
+  (sort === undefined || (typeof sort === "string" && Buffer.byteLength(sort) <= 1024));
+
 export async function getItem<T = Item>(db: Db, key: Key, consistent = true): Promise<T | undefined> {
+  if (!fitsKeyLimits(key.pk, key.sk)) return undefined;
   const out = await db.client.send(
     new GetItemCommand({ TableName: db.tableName, Key: toAttributes(key), ConsistentRead: consistent }),
   );
@@ -122,6 +134,8 @@ export async function query<T = Item>(db: Db, o: QueryOptions): Promise<Page<T>>
   const index = o.index ? tableDefinition.globalIndexes.find((g) => g.name === o.index)! : undefined;
   const pkName = index ? index.partitionKey : tableDefinition.partitionKey;
   const skName = index ? index.sortKey : tableDefinition.sortKey;
+  if (!fitsKeyLimits(o.partition)) return { items: [] };
+  if (o.cursor) checkCursor(o, pkName, skName);
   const input: QueryCommandInput = {
     TableName: db.tableName,
     IndexName: o.index,
@@ -138,6 +152,28 @@ export async function query<T = Item>(db: Db, o: QueryOptions): Promise<Page<T>>
     items: (out.Items ?? []).map((i) => fromAttributes<T>(i)),
     next: out.LastEvaluatedKey ? fromAttributes(out.LastEvaluatedKey) : undefined,
   };
+}
+
+/**
+ * A cursor comes back from the client, so it is checked like any input: it must be a key this
+ * very query could have returned (the key attributes of the table, and of the index if one is
+ * used, as strings, in this partition, under this prefix). DynamoDB would refuse anything else
+ * with a ValidationException, which is the client's mistake, not a 5xx.
+ */
+function checkCursor(o: QueryOptions, pkName: string, skName: string): void {
+  const c = o.cursor as Record<string, unknown>;
+  const names = [...new Set([pkName, skName, tableDefinition.partitionKey, tableDefinition.sortKey])];
+  const ok =
+    typeof c === "object" &&
+    c !== null &&
+    !Array.isArray(c) &&
+    Object.keys(c).length === names.length &&
+    names.every((n) => typeof c[n] === "string" && c[n] !== "") &&
+    c[pkName] === o.partition &&
+    (!o.prefix || (c[skName] as string).startsWith(o.prefix)) &&
+    fitsKeyLimits(c[tableDefinition.partitionKey], c[tableDefinition.sortKey]) &&
+    fitsKeyLimits(c[pkName], c[skName]);
+  if (!ok) fail("VALIDATION", { fields: { cursor: "FIELD_INVALID" } });
 }
 
 /** Every page of a partition; only for partitions that are small by design. */

@@ -1,6 +1,6 @@
 import type { FieldErrorCode } from "../messages/errors.ts";
 import { DomainError } from "../errors/index.ts";
-import type { Form, FormField } from "./model.ts";
+import { isStorableNumber, type Form, type FormField } from "./model.ts";
 
 export type Answers = Record<string, unknown>;
 
@@ -68,6 +68,9 @@ function checkField(f: FormField, raw: unknown, orgUnitIds: ReadonlySet<string>)
     case "number": {
       const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
       if (!Number.isFinite(v)) return "FIELD_INVALID";
+      // Unbounded fields still take only what the table can store (else a 5xx on write).
+      if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return "FIELD_TOO_LARGE";
+      if (!isStorableNumber(v)) return "FIELD_INVALID";
       if (f.min !== undefined && v < f.min) return "FIELD_TOO_SMALL";
       if (f.max !== undefined && v > f.max) return "FIELD_TOO_LARGE";
       return { value: v };

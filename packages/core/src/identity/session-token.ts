@@ -22,7 +22,10 @@ export function issueSessionToken(secret: string, uid: string, now: Date): strin
 
 export function readSessionToken(secret: string, token: string | undefined, now: Date): SessionClaims | undefined {
   if (!token || token.length > 1024) return undefined;
-  const [payload, mac] = token.split(".");
+  // Exactly "payload.mac": a token with anything appended is not one we issued.
+  const parts = token.split(".");
+  if (parts.length !== 2) return undefined;
+  const [payload, mac] = parts;
   if (!payload || !mac) return undefined;
   const expected = Buffer.from(sign(secret, payload));
   const given = Buffer.from(mac);

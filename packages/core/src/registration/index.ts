@@ -116,6 +116,11 @@ export async function listForCampaign(
   opts: { limit: number; cursor?: { s: number; k?: Record<string, any> }; sessionId?: string },
 ) {
   const wanted = opts.sessionId ? sessions.filter((s) => s.id === opts.sessionId) : sessions;
+  // The cursor comes back from the client: `s` must be a session index (past the end is the end).
+  const at: unknown = opts.cursor?.s;
+  if (opts.cursor != null && (typeof opts.cursor !== "object" || !Number.isSafeInteger(at) || (at as number) < 0)) {
+    fail("VALIDATION", { fields: { cursor: "FIELD_INVALID" } });
+  }
   const items: Registration[] = [];
   let index = opts.cursor?.s ?? 0;
   let start = opts.cursor?.k;

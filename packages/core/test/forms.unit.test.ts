@@ -1,0 +1,353 @@
+import { describe, it, expect } from "vitest";
+import {
+  validateAnswers,
+  isResidentId,
+  isMobilePhone,
+  maskPhone,
+  maskIdNumber,
+  maskName,
+  maskAnswers,
+  formSchema,
+  type Form,
+  type FormField,
+  type Answers,
+} from "@jinguo/core/forms";
+import { DomainError } from "@jinguo/core/errors";
+
+// ---- GB 11643-1999, computed here from the standard, not from the code under test ----
+// Weight of position i (0-based, left to right) is 2^(17-i) mod 11; the check value is
+// (12 - sum mod 11) mod 11, written "X" when it is 10.
+const weight = (i: number) => 2 ** (17 - i) % 11;
+function checkCharFor(first17: string): string {
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weight(i), 0);
+  const value = (12 - (sum % 11)) % 11;
+  return value === 10 ? "X" : String(value);
+}
+const residentId = (region: string, birth: string, seq: string) => {
+  const body = `${region}${birth}${seq}`;
+  return body + checkCharFor(body);
+};
+/** The same id with any other check character. */
+const flipCheck = (id: string) => {
+  const others = [..."0123456789X"].filter((c) => c !== id[17]);
+  return id.slice(0, 17) + others[0];
+};
+/** A sequence number that gives check character X (one in eleven do). */
+function idEndingInX(region: string, birth: string): string {
+  for (let n = 0; n < 1000; n++) {
+    const id = residentId(region, birth, String(n).padStart(3, "0"));
+    if (id.endsWith("X")) return id;
+  }
+  throw new Error("no X found");
+}
+
+const orgUnits = new Set(["hn", "hn.cs", "hn.cs.yl", "hn.zz"]);
+
+function fieldErrors(form: Form, answers: Answers): Record<string, string> {
+  try {
+    validateAnswers(form, answers, orgUnits);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === "VALIDATION") return (err.details as { fields: Record<string, string> }).fields;
+    throw err;
+  }
+  throw new Error("expected a VALIDATION error");
+}
+const one = (field: FormField) => ({ fields: [field] });
+const errorOf = (field: FormField, value: unknown) => fieldErrors(one(field), value === undefined ? {} : { [field.key]: value })[field.key];
+const cleanOf = (field: FormField, value: unknown) => validateAnswers(one(field), { [field.key]: value }, orgUnits)[field.key];
+
+describe("isResidentId (GB 11643)", () => {
+  const valid = [
+    residentId("430102", "19850315", "123"),
+    residentId("430104", "20000229", "002"), // a leap day
+    residentId("110105", "19491001", "008"),
+    idEndingInX("430111", "19900101"),
+  ];
+
+  it("accepts ids whose check character is computed from the standard", () => {
+    for (const id of valid) expect(isResidentId(id), id).toBe(true);
+    expect(valid.some((id) => id.endsWith("X"))).toBe(true);
+  });
+
+  it("refuses every other check character", () => {
+    for (const id of valid) {
+      for (const c of "0123456789X") {
+        const other = id.slice(0, 17) + c;
+        expect(isResidentId(other), other).toBe(c === id[17]);
+      }
+    }
+  });
+
+  it("refuses impossible birth dates even with a right check character", () => {
+    expect(isResidentId(residentId("430102", "19850230", "123"))).toBe(false);
+    expect(isResidentId(residentId("430102", "19011301", "123"))).toBe(false);
+    expect(isResidentId(residentId("430102", "19000229", "123"))).toBe(false); // 1900 is no leap year
+  });
+
+  it("refuses the wrong length, letters and a lower-case x", () => {
+    const x = idEndingInX("430111", "19900101");
+    expect(isResidentId(x.toLowerCase())).toBe(false);
+    expect(isResidentId(x.slice(0, 17))).toBe(false);
+    expect(isResidentId(`${x}0`)).toBe(false);
+    expect(isResidentId("43010219850315A23" + "4")).toBe(false);
+    expect(isResidentId("")).toBe(false);
+  });
+});
+
+describe("isMobilePhone", () => {
+  it("takes 11 digits starting 13..19", () => {
+    for (const p of ["13800000000", "13912345678", "15012345678", "19987654321", "16600000000"]) expect(isMobilePhone(p), p).toBe(true);
+  });
+  it("refuses other shapes", () => {
+    for (const p of ["12345678901", "10012345678", "1381234567", "138123456789", "+8613812345678", "138 1234 5678", "1381234567a", ""])
+      expect(isMobilePhone(p), p).toBe(false);
+  });
+});
+
+describe("validateAnswers, field by field", () => {
+  it("text: trimmed, limited by characters (not bytes), default 200", () => {
+    const f: FormField = { key: "name", label: "姓名", type: "text", required: true, maxLength: 4 };
+    expect(cleanOf(f, "  王秀兰 ")).toBe("王秀兰");
+    expect(cleanOf(f, "𠀀𠀁𠀂𠀃")).toBe("𠀀𠀁𠀂𠀃"); // four characters outside the BMP are four, not eight
+    expect(errorOf(f, "王秀兰兰兰")).toBe("FIELD_TOO_LONG");
+    expect(errorOf(f, 12)).toBe("FIELD_INVALID");
+    expect(errorOf(f, ["王"])).toBe("FIELD_INVALID");
+    expect(errorOf(f, "   ")).toBe("FIELD_REQUIRED");
+    expect(errorOf(f, undefined)).toBe("FIELD_REQUIRED");
+    expect(errorOf(f, null)).toBe("FIELD_REQUIRED");
+    const plain: FormField = { key: "note", label: "备注", type: "text", required: false };
+    expect(cleanOf(plain, "字".repeat(200))).toHaveLength(200);
+    expect(errorOf(plain, "字".repeat(201))).toBe("FIELD_TOO_LONG");
+    expect(validateAnswers(one(plain), { note: "" }, orgUnits)).toEqual({});
+  });
+
+  it("textarea: default limit 5000", () => {
+    const f: FormField = { key: "story", label: "故事", type: "textarea", required: true };
+    expect(cleanOf(f, "多".repeat(5000))).toHaveLength(5000);
+    expect(errorOf(f, "多".repeat(5001))).toBe("FIELD_TOO_LONG");
+  });
+
+  it("phone: spaces and dashes removed, then 11 digits from 1", () => {
+    const f: FormField = { key: "phone", label: "手机号", type: "phone", required: true };
+    expect(cleanOf(f, "139 1234-5678")).toBe("13912345678");
+    expect(errorOf(f, "12345678901")).toBe("FIELD_PHONE");
+    expect(errorOf(f, "1391234567")).toBe("FIELD_PHONE");
+    expect(errorOf(f, 13912345678)).toBe("FIELD_PHONE");
+    expect(errorOf(f, undefined)).toBe("FIELD_REQUIRED");
+  });
+
+  it("idNumber: upper-cased, check character verified", () => {
+    const f: FormField = { key: "idNumber", label: "身份证号", type: "idNumber", required: true };
+    const x = idEndingInX("430111", "19900101");
+    expect(cleanOf(f, x.toLowerCase())).toBe(x);
+    expect(cleanOf(f, ` ${x} `)).toBe(x);
+    const good = residentId("430102", "19850315", "123");
+    expect(cleanOf(f, good)).toBe(good);
+    expect(errorOf(f, flipCheck(good))).toBe("FIELD_ID_NUMBER");
+    expect(errorOf(f, 430102198503151234)).toBe("FIELD_ID_NUMBER");
+  });
+
+  it("number: numbers or numeric strings, within min/max", () => {
+    const f: FormField = { key: "age", label: "年龄", type: "number", required: true, min: 16, max: 120 };
+    expect(cleanOf(f, 35)).toBe(35);
+    expect(cleanOf(f, " 42 ")).toBe(42);
+    expect(cleanOf(f, 16)).toBe(16);
+    expect(cleanOf(f, 120)).toBe(120);
+    expect(errorOf(f, 15.9)).toBe("FIELD_TOO_SMALL");
+    expect(errorOf(f, 121)).toBe("FIELD_TOO_LARGE");
+    expect(errorOf(f, "三十")).toBe("FIELD_INVALID");
+    expect(errorOf(f, true)).toBe("FIELD_INVALID");
+    expect(errorOf(f, [1])).toBe("FIELD_INVALID");
+  });
+
+  it("number without bounds: only what the table can store", () => {
+    const f: FormField = { key: "n", label: "数量", type: "number", required: true };
+    expect(cleanOf(f, -3.5)).toBe(-3.5);
+    expect(cleanOf(f, 0)).toBe(0);
+    expect(cleanOf(f, Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    // Beyond 2^53 the DynamoDB SDK refuses to write the number; below 1e-130 DynamoDB does.
+    expect(errorOf(f, 1e200)).toBe("FIELD_TOO_LARGE");
+    expect(errorOf(f, -1e200)).toBe("FIELD_TOO_LARGE");
+    expect(errorOf(f, "1e30")).toBe("FIELD_TOO_LARGE");
+    expect(errorOf(f, 1e-200)).toBe("FIELD_INVALID");
+  });
+
+  it("choice: one of the declared values", () => {
+    const f: FormField = {
+      key: "childAge",
+      label: "孩子多大",
+      type: "choice",
+      required: false,
+      options: [
+        { value: "under3", label: "不到3岁" },
+        { value: "primary", label: "上小学" },
+      ],
+    };
+    expect(cleanOf(f, "primary")).toBe("primary");
+    expect(errorOf(f, "senior")).toBe("FIELD_CHOICE");
+    expect(errorOf(f, ["primary"])).toBe("FIELD_CHOICE");
+    expect(errorOf(f, 1)).toBe("FIELD_CHOICE");
+    expect(validateAnswers(one(f), {}, orgUnits)).toEqual({});
+  });
+
+  it("multichoice: declared values, duplicates folded, at most 50", () => {
+    const f: FormField = {
+      key: "topics",
+      label: "关心的话题",
+      type: "multichoice",
+      required: true,
+      options: [
+        { value: "loan", label: "贷款" },
+        { value: "ecommerce", label: "电商" },
+      ],
+    };
+    expect(cleanOf(f, ["loan", "ecommerce", "loan"])).toEqual(["loan", "ecommerce"]);
+    expect(errorOf(f, ["loan", "other"])).toBe("FIELD_CHOICE");
+    expect(errorOf(f, "loan")).toBe("FIELD_CHOICE");
+    expect(errorOf(f, Array(51).fill("loan"))).toBe("FIELD_CHOICE");
+    expect(errorOf(f, [])).toBe("FIELD_REQUIRED");
+  });
+
+  it("date: a real calendar day, years within min/max", () => {
+    const f: FormField = { key: "birthday", label: "出生日期", type: "date", required: true, min: 1900, max: 2020 };
+    expect(cleanOf(f, "2000-02-29")).toBe("2000-02-29");
+    expect(errorOf(f, "2001-02-29")).toBe("FIELD_DATE");
+    expect(errorOf(f, "2001/02/01")).toBe("FIELD_DATE");
+    expect(errorOf(f, "2001-2-1")).toBe("FIELD_DATE");
+    expect(errorOf(f, 20010201)).toBe("FIELD_DATE");
+    expect(errorOf(f, "1899-12-31")).toBe("FIELD_TOO_SMALL");
+    expect(errorOf(f, "2021-01-01")).toBe("FIELD_TOO_LARGE");
+  });
+
+  it("orgUnit: a unit of the tree", () => {
+    const f: FormField = { key: "city", label: "市州", type: "orgUnit", required: true };
+    expect(cleanOf(f, "hn.cs.yl")).toBe("hn.cs.yl");
+    expect(errorOf(f, "hn.nowhere")).toBe("FIELD_ORG_UNIT");
+    expect(errorOf(f, "HN.CS")).toBe("FIELD_ORG_UNIT");
+    expect(errorOf(f, { id: "hn" })).toBe("FIELD_ORG_UNIT");
+  });
+
+  it("image: up to nine upload ids", () => {
+    const f: FormField = { key: "photos", label: "照片", type: "image", required: false };
+    const id = (n: number) => `up${String(n).padStart(12, "0")}`;
+    expect(cleanOf(f, [id(1), id(2)])).toEqual([id(1), id(2)]);
+    expect(errorOf(f, Array.from({ length: 10 }, (_, i) => id(i)))).toBe("FIELD_INVALID");
+    expect(errorOf(f, ["https://evil.example/x.png"])).toBe("FIELD_INVALID");
+    expect(errorOf(f, id(1))).toBe("FIELD_INVALID");
+  });
+
+  it("consent: required means exactly true", () => {
+    const f: FormField = { key: "consent", label: "同意", type: "consent", required: true };
+    expect(cleanOf(f, true)).toBe(true);
+    expect(errorOf(f, false)).toBe("FIELD_CONSENT");
+    expect(errorOf(f, "true")).toBe("FIELD_CONSENT");
+    expect(errorOf(f, 1)).toBe("FIELD_CONSENT");
+    expect(errorOf(f, undefined)).toBe("FIELD_CONSENT");
+    const optional: FormField = { ...f, required: false };
+    expect(cleanOf(optional, false)).toBe(false);
+    expect(errorOf(optional, "yes")).toBe("FIELD_INVALID");
+  });
+});
+
+describe("validateAnswers, the whole form", () => {
+  const form: Form = {
+    fields: [
+      { key: "name", label: "姓名", type: "text", required: true, maxLength: 20 },
+      { key: "phone", label: "手机号", type: "phone", required: true },
+      { key: "city", label: "市州", type: "orgUnit", required: true },
+      { key: "consent", label: "同意", type: "consent", required: true },
+    ],
+  };
+
+  it("keeps only the declared keys, cleaned", () => {
+    expect(validateAnswers(form, { name: " 王秀兰 ", phone: "139-1234-5678", city: "hn.cs", consent: true }, orgUnits)).toEqual({
+      name: "王秀兰",
+      phone: "13912345678",
+      city: "hn.cs",
+      consent: true,
+    });
+  });
+
+  it("names every broken field at once, unknown keys included", () => {
+    expect(fieldErrors(form, { name: "王".repeat(21), phone: "123", city: "hn.xx.yy", extra: "x", ssn: "1" })).toEqual({
+      name: "FIELD_TOO_LONG",
+      phone: "FIELD_PHONE",
+      city: "FIELD_ORG_UNIT",
+      consent: "FIELD_CONSENT",
+      extra: "FIELD_UNKNOWN",
+      ssn: "FIELD_UNKNOWN",
+    });
+  });
+});
+
+describe("form schema", () => {
+  it("refuses min/max the table could not store", () => {
+    const field = { key: "n", label: "数量", type: "number", required: true };
+    expect(formSchema.safeParse({ fields: [{ ...field, min: 0, max: 100 }] }).success).toBe(true);
+    expect(formSchema.safeParse({ fields: [{ ...field, max: 1e300 }] }).success).toBe(false);
+    expect(formSchema.safeParse({ fields: [{ ...field, min: -1e300 }] }).success).toBe(false);
+    expect(formSchema.safeParse({ fields: [{ ...field, min: 1e-200 }] }).success).toBe(false);
+  });
+});
+
+describe("masking", () => {
+  it("maskPhone keeps the first three and last four digits", () => {
+    expect(maskPhone("13912341234")).toBe("139****1234");
+    expect(maskPhone("123")).toBe("****");
+  });
+
+  it("maskIdNumber keeps the region's first three and the last four", () => {
+    const id = residentId("430102", "19850315", "123");
+    const masked = maskIdNumber(id);
+    expect(masked).toBe(`430${"*".repeat(11)}${id.slice(-4)}`);
+    expect(masked).toHaveLength(18);
+    expect(masked).not.toContain("19850315");
+    expect(maskIdNumber("4301")).toBe("****");
+  });
+
+  it("maskName keeps the family name (and the last character of long names)", () => {
+    expect(maskName("娜")).toBe("*");
+    expect(maskName("李娜")).toBe("李*");
+    expect(maskName("王秀兰")).toBe("王*兰");
+    expect(maskName("欧阳娜娜")).toBe("欧**娜");
+    expect(maskName("𠀀𠀁")).toBe("𠀀*");
+  });
+
+  it("maskAnswers masks phone, id and person-name fields, and nothing else", () => {
+    const id = residentId("430102", "19850315", "123");
+    const form: Form = {
+      fields: [
+        { key: "name", label: "姓名", type: "text", required: true },
+        { key: "leaderName", label: "领队", type: "text", required: true },
+        { key: "teamName", label: "队名", type: "text", required: true },
+        { key: "phone", label: "手机号", type: "phone", required: true },
+        { key: "idNumber", label: "身份证", type: "idNumber", required: true },
+        { key: "city", label: "市州", type: "orgUnit", required: true },
+        { key: "consent", label: "同意", type: "consent", required: true },
+        { key: "note", label: "备注", type: "text", required: false },
+      ],
+    };
+    const answers = {
+      name: "王秀兰",
+      leaderName: "李娜",
+      teamName: "芙蓉姐妹队",
+      phone: "13912341234",
+      idNumber: id,
+      city: "hn.cs",
+      consent: true,
+    };
+    const masked = maskAnswers(form, answers);
+    expect(masked).toEqual({
+      name: "王*兰",
+      leaderName: "李*",
+      teamName: "芙蓉姐妹队",
+      phone: "139****1234",
+      idNumber: maskIdNumber(id),
+      city: "hn.cs",
+      consent: true,
+    });
+    const text = JSON.stringify(masked);
+    for (const secret of ["13912341234", id, "王秀兰", "19850315"]) expect(text).not.toContain(secret);
+    expect(answers.phone).toBe("13912341234"); // the input is not changed
+  });
+});
