@@ -59,12 +59,19 @@ describe("openPhaseNow", () => {
     expect(next[1]!.closesAt).toBe(iso(30));
   });
 
-  it("reopening a past phase gives it time until the next one would start, or 30 days", () => {
+  it("reopening a past phase gives it its planned length again and pushes the later ones back, keeping theirs", () => {
     const now = at(15); // review is open
     const next = openPhaseNow(phases, "registration", now);
     expect(currentPhase(next, now)).toBe("registration");
-    expect(next[0]).toEqual({ name: "registration", opensAt: now.toISOString(), closesAt: at(45).toISOString() });
-    expect(currentPhase(next, at(45))).toBe("closed");
+    expect(next.map((p) => p.name)).toEqual(["registration", "review", "judging", "closed"]);
+    expect(next[0]).toEqual({ name: "registration", opensAt: iso(15), closesAt: iso(25) });
+    expect(next[1]).toEqual({ name: "review", opensAt: iso(25), closesAt: iso(35) });
+    expect(next[2]).toEqual({ name: "judging", opensAt: iso(35), closesAt: iso(45) });
+    expect(next[3]).toEqual({ name: "closed", opensAt: iso(45), closesAt: iso(75) });
+  });
+
+  it("leaves the phases alone when the campaign has no such phase", () => {
+    expect(openPhaseNow(phases, "voting", at(5))).toEqual(phases);
   });
 
   it("does not change the input", () => {

@@ -126,6 +126,7 @@ export async function publishCampaign(db: Db, clock: Clock, id: string): Promise
 
 export async function openPhase(db: Db, clock: Clock, id: string, phase: PhaseName): Promise<Campaign> {
   const campaign = (await getCampaign(db, id)) ?? fail("CAMPAIGN_NOT_FOUND");
+  if (!campaign.phases.some((p) => p.name === phase)) fail("VALIDATION", { fields: { phase: "FIELD_CHOICE" } });
   const phases = openPhaseNow(campaign.phases, phase, clock.now());
   // The condition on updatedAt keeps two organisers' phase changes from overwriting each other.
   return mutate(db, id, {

@@ -13,24 +13,33 @@ export const isOpen = (c: Pick<Campaign, "phases">, phase: PhaseName, now: Date)
 
 /**
  * Opens `name` now and closes whatever is open (organisers move phases by hand as often as by
- * dates). The phases after it keep their order; the one opened keeps its planned end if that is
- * still ahead, otherwise it stays open until the next phase's start or for 30 days.
+ * dates). Phases before it that have not begun are skipped (dropped); the opened one keeps its
+ * planned end if that is still ahead, else gets its planned length from now; the phases after
+ * it keep their order and length, pushed back only as far as they would overlap.
  */
 export function openPhaseNow(phases: Phase[], name: PhaseName, now: Date): Phase[] {
-  const nowIso = now.toISOString();
   const t = now.getTime();
-  const target = phases.find((p) => p.name === name);
-  const after = target ? phases.slice(phases.indexOf(target) + 1) : [];
-  const nextStart = after.length > 0 ? Date.parse(after[0]!.opensAt) : undefined;
-  const plannedEnd = target ? Date.parse(target.closesAt) : NaN;
-  const closesAt =
-    plannedEnd > t ? target!.closesAt : new Date(nextStart && nextStart > t ? nextStart : t + 30 * 86_400_000).toISOString();
+  const at = (ms: number) => new Date(ms).toISOString();
+  const index = phases.findIndex((p) => p.name === name);
+  if (index < 0) return phases;
   const before = phases
-    .filter((p) => p.name !== name && !after.includes(p))
-    .map((p) => (Date.parse(p.closesAt) > t ? { ...p, opensAt: Date.parse(p.opensAt) > t ? nowIso : p.opensAt, closesAt: nowIso } : p));
-  const opened: Phase = { name, opensAt: nowIso, closesAt };
-  const later = after.map((p) =>
-    Date.parse(p.opensAt) < Date.parse(closesAt) ? { ...p, opensAt: closesAt, closesAt: Date.parse(p.closesAt) > Date.parse(closesAt) ? p.closesAt : closesAt } : p,
-  );
-  return [...before, opened, ...later].filter((p) => Date.parse(p.closesAt) > Date.parse(p.opensAt) || p === opened);
+    .slice(0, index)
+    .filter((p) => Date.parse(p.opensAt) <= t)
+    .map((p) => (Date.parse(p.closesAt) > t ? { ...p, closesAt: at(t) } : p));
+  const target = phases[index]!;
+  const plannedEnd = Date.parse(target.closesAt);
+  const opened: Phase = {
+    name,
+    opensAt: at(t),
+    closesAt: plannedEnd > t ? target.closesAt : at(t + (plannedEnd - Date.parse(target.opensAt))),
+  };
+  let cursor = Date.parse(opened.closesAt);
+  const after = phases.slice(index + 1).map((p) => {
+    const opens = Date.parse(p.opensAt);
+    const length = Date.parse(p.closesAt) - opens;
+    const shifted = opens >= cursor ? p : { ...p, opensAt: at(cursor), closesAt: at(cursor + length) };
+    cursor = Date.parse(shifted.closesAt);
+    return shifted;
+  });
+  return [...before, opened, ...after];
 }
