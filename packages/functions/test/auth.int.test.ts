@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createApp } from "@jinguo/functions";
-import { devOutbox, OTP_MAX_TRIES, OTP_TTL_MS } from "@jinguo/core/identity";
+import { devOutbox, OTP_MAX_TRIES, OTP_TTL_MS, otpGuards } from "@jinguo/core/identity";
 import { testApi, fixedClock, ORIGIN, type TestApi } from "../../../test/harness.ts";
 
 /**
@@ -128,6 +128,21 @@ describe("typing the code", () => {
     const res = await login(c, phone, api.sent.get(phone));
     expect(res.status, res.text).toBe(200);
     expect((await c.get("/api/me")).status).toBe(200);
+  });
+
+  it("negative control: with the try limit lifted, the right code on the 6th gets in, and the check sees it", async () => {
+    otpGuards.maxTries = 1000;
+    try {
+      nextMinute();
+      const phone = api.newPhone();
+      const c = api.client();
+      await ask(c, phone);
+      const code = api.sent.get(phone)!;
+      for (let i = 0; i < 5; i++) await login(c, phone, otherCode(code));
+      expect((await login(c, phone, code)).status).toBe(200);
+    } finally {
+      otpGuards.maxTries = OTP_MAX_TRIES;
+    }
   });
 
   it("four wrong tries still leave the fifth", async () => {

@@ -9,6 +9,11 @@ import { maskPhone } from "../forms/mask.ts";
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_TRIES = 5;
+/**
+ * The try limit the condition enforces. Writable only so the sign-in tests can lift it and
+ * show that they then catch a sixth try getting through (their negative control).
+ */
+export const otpGuards = { maxTries: OTP_MAX_TRIES };
 /** One code a minute and ten a day per number: enough for a person, useless for a spammer. */
 export const otpNumberLimits = [
   { scope: "otp-number-min", windowSeconds: 60, max: 1 },
@@ -61,7 +66,7 @@ export async function verifyOtp(deps: OtpDeps, phone: string, code: string): Pro
       key: keys.otp(phone),
       update: "ADD tries :one",
       condition: "attribute_exists(pk) AND tries < :max",
-      values: { ":one": 1, ":max": OTP_MAX_TRIES },
+      values: { ":one": 1, ":max": otpGuards.maxTries },
     });
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
