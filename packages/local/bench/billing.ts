@@ -12,7 +12,8 @@
  * - PutItem / UpdateItem / DeleteItem: 1 write unit per started KB.
  * - Global secondary indexes: each index entry a committed write creates is 1 write unit per
  *   started KB (the index entry's size is the projected item plus 100 bytes of overhead).
- * - Reads (GetItem, Query) cost read units, not write units; they are counted, not billed here.
+ * - Reads: a strongly consistent GetItem or Query is 1 read unit per started 4 KB of what it
+ *   read (a Query: all its items together), an eventually consistent one half that.
  */
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableDefinition } from "@jinguo/core/table";
@@ -46,9 +47,16 @@ export const itemSize = (item: Attributes) => Object.entries(item).reduce((n, [k
 
 const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
+export interface Call {
+  count: number;
+  ms: number;
+  itemsRead: number;
+  bytesRead: number;
+}
+
 export interface Tally {
-  /** per command: how many calls and their summed latency (ms), as the client saw them */
-  calls: Record<string, { count: number; ms: number }>;
+  /** per command: how many calls, their summed latency (ms) as the client saw it, what reads returned */
+  calls: Record<string, Call>;
   committed: number;
   cancelledByCondition: number;
   cancelledOther: number;
@@ -63,6 +71,8 @@ export interface Tally {
   /** index entries written and their write units */
   indexEntries: number;
   wcuIndex: number;
+  /** read units of GetItem and Query */
+  rcu: number;
   /** calls that failed with anything but a cancelled transaction or a failed condition */
   errors: number;
 }
@@ -79,6 +89,7 @@ const emptyTally = (): Tally => ({
   wcuSingle: 0,
   indexEntries: 0,
   wcuIndex: 0,
+  rcu: 0,
   errors: 0,
 });
 
@@ -110,14 +121,22 @@ export function meter(client: DynamoDBClient, updatedItemSize: (key: Attributes)
       const name = String(context.commandName ?? "unknown").replace(/Command$/, "");
       const started = performance.now();
       const done = () => {
-        const c = (t.calls[name] ??= { count: 0, ms: 0 });
+        const c = (t.calls[name] ??= { count: 0, ms: 0, itemsRead: 0, bytesRead: 0 });
         c.count++;
         c.ms += performance.now() - started;
+        return c;
       };
       try {
         const out = await next(args);
-        done();
+        const call = done();
         bill(t, name, args.input, "ok");
+        if (name === "GetItem" || name === "Query") {
+          const items: Attributes[] = out.output?.Items ?? (out.output?.Item ? [out.output.Item] : []);
+          const bytes = items.reduce((n, i) => n + itemSize(i), 0);
+          call.itemsRead += items.length;
+          call.bytesRead += bytes;
+          t.rcu += (args.input.ConsistentRead ? 1 : 0.5) * Math.max(1, Math.ceil(bytes / 4096));
+        }
         return out;
       } catch (err: any) {
         done();

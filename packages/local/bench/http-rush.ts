@@ -21,6 +21,9 @@ export interface HttpRushInput {
 export interface HttpRushOutcome {
   seconds: number;
   latencies: number[];
+  /** per 201: its latency, and when it came (ms after the start) */
+  confirmedLatencies: number[];
+  confirmedAt: number[];
   /** HTTP status → count */
   statuses: Record<string, number>;
   /** `status code` (error code from the body, or "ok") → count */
@@ -33,6 +36,8 @@ export interface HttpRushOutcome {
 export function httpRush(input: HttpRushInput): Promise<HttpRushOutcome> {
   const origin = new URL(input.url).origin;
   const latencies: number[] = [];
+  const confirmedLatencies: number[] = [];
+  const confirmedAt: number[] = [];
   const statuses: Record<string, number> = {};
   const codes: Record<string, number> = {};
   let next = 0;
@@ -79,6 +84,8 @@ export function httpRush(input: HttpRushInput): Promise<HttpRushOutcome> {
         resolve({
           seconds: (performance.now() - started) / 1000,
           latencies,
+          confirmedLatencies,
+          confirmedAt,
           statuses,
           codes,
           errors: result.errors,
@@ -89,6 +96,10 @@ export function httpRush(input: HttpRushInput): Promise<HttpRushOutcome> {
     instance.on("response", (_client, status, _bytes, ms) => {
       latencies.push(ms);
       statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 201) {
+        confirmedLatencies.push(ms);
+        confirmedAt.push(performance.now() - started);
+      }
     });
   });
 }

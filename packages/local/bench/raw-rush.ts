@@ -15,6 +15,9 @@ export interface RushOutcome {
   seconds: number;
   /** per attempt, ms */
   latencies: number[];
+  /** per confirmed seat: its latency, and when it was confirmed (ms after the start) */
+  confirmedLatencies: number[];
+  confirmedAt: number[];
   confirmed: number;
   full: number;
   /** anything else: conflicts given up on, duplicates, server errors */
@@ -69,6 +72,8 @@ export async function rawRush(
 ): Promise<RushOutcome> {
   const { tableName: TableName, campaignId, orgUnit, sessionId, women } = opts;
   const latencies: number[] = [];
+  const confirmedLatencies: number[] = [];
+  const confirmedAt: number[] = [];
   const other: Record<string, number> = {};
   let confirmed = 0;
   let full = 0;
@@ -125,7 +130,11 @@ export async function rawRush(
       const started = performance.now();
       try {
         const outcome = await register(woman);
-        if (outcome === "confirmed") confirmed++;
+        if (outcome === "confirmed") {
+          confirmed++;
+          confirmedLatencies.push(performance.now() - started);
+          confirmedAt.push(performance.now() - begun);
+        }
         else if (outcome === "full") full++;
         else other[outcome] = (other[outcome] ?? 0) + 1;
       } catch (err: any) {
@@ -136,7 +145,7 @@ export async function rawRush(
     }
   }
 
-  const started = performance.now();
+  const begun = performance.now();
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  return { seconds: (performance.now() - started) / 1000, latencies, confirmed, full, other, errors };
+  return { seconds: (performance.now() - begun) / 1000, latencies, confirmedLatencies, confirmedAt, confirmed, full, other, errors };
 }

@@ -52,6 +52,7 @@ export async function createCampaign(db: Db, clock: Clock, input: CampaignInput,
     { ...keys.campaign(id), ...keys.campaignListing(campaign.createdAt, id), ...campaign },
     { expression: "attribute_not_exists(pk)" },
   );
+  forget(db, id);
   return campaign;
 }
 
@@ -59,6 +60,26 @@ export async function getCampaign(db: Db, id: string): Promise<Campaign | undefi
   const item = await getItem<Stored<Campaign>>(db, keys.campaign(id));
   return item ? strip<Campaign>(item) : undefined;
 }
+
+// Registration reads the campaign (form, phases, owner) on every attempt; during a rush that is
+// thousands of reads of an item that changes a few times a month. A few seconds' staleness is
+// safe: seats are guarded by the transaction, not by this read. Changes made through this
+// process drop the entry at once.
+const CAMPAIGN_CACHE_MS = 5_000;
+const campaignCache = new WeakMap<Db, Map<string, { at: number; campaign: Campaign | undefined }>>();
+
+/** The campaign definition, as read at most a few seconds ago (for the registration path). */
+export async function getCampaignRecent(db: Db, id: string): Promise<Campaign | undefined> {
+  let byId = campaignCache.get(db);
+  if (!byId) campaignCache.set(db, (byId = new Map()));
+  const hit = byId.get(id);
+  if (hit && Date.now() - hit.at < CAMPAIGN_CACHE_MS) return hit.campaign;
+  const campaign = await getCampaign(db, id);
+  byId.set(id, { at: Date.now(), campaign });
+  return campaign;
+}
+
+const forget = (db: Db, id: string) => campaignCache.get(db)?.delete(id);
 
 /** The campaign and its sessions in one Query (they share a partition). */
 export async function getCampaignWithSessions(db: Db, id: string): Promise<{ campaign: Campaign; sessions: Session[] } | undefined> {
@@ -141,6 +162,7 @@ async function mutate(
   id: string,
   u: { update: string; names?: Record<string, string>; values?: Record<string, unknown>; condition?: string },
 ): Promise<Campaign> {
+  forget(db, id);
   try {
     const item = await updateItem<Stored<Campaign>>(db, {
       key: keys.campaign(id),

@@ -4,7 +4,7 @@ import { keys } from "../table/index.ts";
 import { newId, normaliseTicketCode } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
-import { currentPhase, getCampaignWithSessions, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
+import { currentPhase, getCampaignRecent, getCampaignWithSessions, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
 import { validateAnswers, type Answers } from "../forms/validate.ts";
 import { maskAnswers } from "../forms/mask.ts";
 import { orgUnitIds } from "../org-units/index.ts";
@@ -21,12 +21,12 @@ export async function register(
   clock: Clock,
   input: { campaignId: string; sessionId?: string; userId: string; answers: Answers },
 ) {
-  const found = await getCampaignWithSessions(db, input.campaignId);
-  if (!found || found.campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");
-  const { campaign, sessions } = found;
+  const campaign = await getCampaignRecent(db, input.campaignId);
+  if (!campaign || campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");
   if (campaign.kind !== "event") fail("NOT_EVENT");
   if (!input.sessionId) return fail("SESSION_REQUIRED");
-  const session = sessions.find((s) => s.id === input.sessionId) ?? fail("SESSION_NOT_FOUND");
+  // The session's counters are read fresh (one small item): they decide seat or waitlist.
+  const session = (await getSession(db, campaign.id, input.sessionId)) ?? fail("SESSION_NOT_FOUND");
   if (currentPhase(campaign.phases, clock.now()) !== "registration") fail("PHASE_CLOSED");
   if (Date.parse(session.startsAt) <= clock.now().getTime()) fail("PHASE_CLOSED");
   const answers = validateAnswers(campaign.form, input.answers, await orgUnitIds(db));
@@ -169,16 +169,8 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, rawCode: strin
 
 // ---- Sessions (the organiser's side of seats) ----
 
-export interface SessionInput {
-  title: string;
-  titleEn?: string;
-  startsAt: string;
-  endsAt?: string;
-  venue: string;
-  orgUnit?: string;
-  capacity: number;
-  waitlist: boolean;
-}
+/** What an organiser sets on a session; the counters are the seats' own. */
+export type SessionInput = Omit<Session, "id" | "campaignId" | "taken" | "waiting">;
 
 export async function addSession(db: Db, campaignId: string, input: SessionInput, id = newId("s")): Promise<Session> {
   const session: Session = { ...input, id, campaignId, taken: 0, waiting: 0 };
