@@ -33,8 +33,8 @@ export const localAccounts: LocalAccount[] = [
   {
     phone: "13800000003",
     name: "李秀英",
-    // A judge is assigned per round when an organiser invites her number, not here.
-    roles: [],
+    // A judge with no round yet: organisers invite her number to a round (API.md).
+    roles: [{ role: "judge" }],
     note: "评委，等待邀请",
   },
 ];

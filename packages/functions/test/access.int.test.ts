@@ -39,7 +39,7 @@ beforeAll(async () => {
     admin.signIn("13800000000"),
     cs.signIn("13800000001"),
     zz.signIn("13800000002"),
-    participant.signIn("13800000003"),
+    participant.signIn(api.newPhone()),
     alice.signIn(alicePhone),
     bea.signIn(beaPhone),
   ]);

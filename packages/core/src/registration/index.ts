@@ -52,7 +52,7 @@ export async function ticket(db: Db, id: string, userId: string) {
 }
 
 /** Her registrations, newest first, each with its session and campaign as they are now. */
-export async function listMine(db: Db, clock: Clock, userId: string, limit = 50, cursor?: Record<string, any>) {
+export async function listMine(db: Db, userId: string, limit = 50, cursor?: Record<string, any>) {
   const page = await query<Record<string, unknown>>(db, {
     index: "gsi1",
     partition: keys.ownerRegistrationsPartition(userId),
@@ -76,7 +76,6 @@ export async function listMine(db: Db, clock: Clock, userId: string, limit = 50,
       };
     }),
   );
-  void clock;
   return { items, next: page.next };
 }
 

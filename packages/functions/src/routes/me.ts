@@ -23,8 +23,8 @@ export const me = new Hono<AppEnv>()
     },
   )
   .get("/registrations", valid("query", listQuery), async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db } = c.var.deps;
     const { limit, cursor } = c.req.valid("query");
-    const page = await Registration.listMine(db, clock, c.var.userId!, limit, decodeCursor(cursor));
+    const page = await Registration.listMine(db, c.var.userId!, limit, decodeCursor(cursor));
     return c.json({ items: page.items, cursor: encodeCursor(page.next) });
   });
