@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { fixedClock, systemClock, type Clock } from "@jinguo/core/clock";
 import { userForPhone, type Role, setRoles } from "@jinguo/core/identity";
-import type { SmsSender } from "@jinguo/core/identity";
+import type { SmsSender } from "@jinguo/core/sms";
 import { createApp } from "@jinguo/functions";
 import { seed } from "../packages/local/src/seed.ts";
 
@@ -28,7 +28,11 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
   const clock = opts.clock ?? systemClock;
   await seed(db, clock, { localAccounts: true });
   const sent = new Map<string, string>();
-  const sms: SmsSender = { sendOtp: async (phone, code) => void sent.set(phone, code) };
+  const notices = new Map<string, string[]>();
+  const sms: SmsSender = {
+    sendOtp: async (phone, code) => void sent.set(phone, code),
+    sendNotice: async (phone, text) => void notices.set(phone, [...(notices.get(phone) ?? []), text]),
+  };
   const app = createApp({
     db,
     clock,
@@ -94,7 +98,7 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
   /** A distinct, valid mobile number. */
   const newPhone = () => String(base + ++phoneSeq);
 
-  return { app, db, clock, sent, client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
+  return { app, db, clock, sent, notices, client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;

@@ -1,6 +1,6 @@
 import type { Db } from "@jinguo/core/db";
 import type { Clock } from "@jinguo/core/clock";
-import type { SmsSender } from "@jinguo/core/identity";
+import type { SmsSender } from "@jinguo/core/sms";
 
 /** What the app needs from where it runs (Lambda or the local stack). */
 export interface Deps {

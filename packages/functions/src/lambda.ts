@@ -3,18 +3,17 @@ import type { LambdaEvent, LambdaContext } from "hono/aws-lambda";
 import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { createDb } from "@jinguo/core/db";
 import { systemClock } from "@jinguo/core/clock";
-import type { SmsSender } from "@jinguo/core/identity";
+import type { SmsSender } from "@jinguo/core/sms";
 import { createApp } from "./app.ts";
 
 /**
  * The SMS gateway is chosen at deploy time; until the federation's provider is contracted, a
  * stage without one refuses to pretend it sent a code.
  */
-const sms: SmsSender = {
-  async sendOtp() {
-    throw new Error("No SMS provider is configured for this stage (set one in infra/api.ts)");
-  },
+const noProvider = async () => {
+  throw new Error("No SMS provider is configured for this stage (set one in infra/api.ts)");
 };
+const sms: SmsSender = { sendOtp: noProvider, sendNotice: noProvider };
 
 /** SST passes the secret's value; the CDK stack passes its ARN, read once per cold start. */
 async function sessionSecret(): Promise<string> {

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createApp } from "@jinguo/functions";
-import { devOutbox, OTP_MAX_TRIES, OTP_TTL_MS, otpGuards } from "@jinguo/core/identity";
+import { OTP_MAX_TRIES, OTP_TTL_MS, otpGuards } from "@jinguo/core/identity";
+import { devOutbox } from "@jinguo/core/sms";
 import { testApi, fixedClock, ORIGIN, type TestApi } from "../../../test/harness.ts";
 
 /**
@@ -321,7 +322,7 @@ describe("the signed-in person", () => {
 });
 
 describe("the stage", () => {
-  const deps = (stage: string, sms = { sendOtp: async () => {} }) => ({
+  const deps = (stage: string, sms = { sendOtp: async () => {}, sendNotice: async () => {} }) => ({
     db: api.db,
     clock,
     secret: randomBytes(32).toString("base64url"),
@@ -384,7 +385,7 @@ describe("the stage", () => {
 
 describe("per-client limit (when on)", () => {
   const limited = () =>
-    createApp({ db: api.db, clock, secret: randomBytes(32).toString("base64url"), stage: "production", sms: { sendOtp: async () => {} }, rateLimitPerClient: true });
+    createApp({ db: api.db, clock, secret: randomBytes(32).toString("base64url"), stage: "production", sms: { sendOtp: async () => {}, sendNotice: async () => {} }, rateLimitPerClient: true });
   const askFrom = (app: ReturnType<typeof createApp>, phone: string, address: string, headers: Record<string, string> = {}) =>
     app.request(
       `${ORIGIN}/api/auth/otp`,

@@ -174,6 +174,9 @@ describe("the waitlist", () => {
     expect(status.slice(1).map((s) => s.position)).toEqual([1, 2]);
     const after = (await getSession(api.db, LECTURES, session.id))!;
     expect([after.taken, after.waiting]).toEqual([1, 2]);
+    // She is told by SMS; the others in line are not.
+    expect(api.notices.get(line[0]!.phone)).toEqual([expect.stringContaining(session.title)]);
+    expect(line.slice(1).map((w) => api.notices.get(w.phone))).toEqual([undefined, undefined]);
   });
 
   it("negative control: served newest first, the same check sees the wrong woman promoted", async () => {
@@ -211,6 +214,7 @@ describe("the waitlist", () => {
     expect([res.json.session.seatsLeft, res.json.session.waiting]).toEqual([0, 1]);
     const first = (await line[0]!.c.get("/api/me/registrations")).json.items[0];
     expect(first.status).toBe("confirmed");
+    expect(api.notices.get(line[0]!.phone)).toHaveLength(1);
     const lower = await admin.patch(`/api/admin/campaigns/${LECTURES}/sessions/${session.id}`, { capacity: 1 });
     expect(lower.status).toBe(409);
     expect(lower.json.error.code).toBe("CAPACITY_BELOW_TAKEN");

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { systemClock, type Clock } from "@jinguo/core/clock";
-import { devOutbox } from "@jinguo/core/identity";
+import { devOutbox } from "@jinguo/core/sms";
 import { createApp } from "@jinguo/functions";
 import { startDynamoLocal, StartupError, type DynamoLocal } from "./dynamo.ts";
 import { localSecret } from "./secret.ts";

@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { deleteItem, getItem, isConditionFailed, putItem, query, updateItem, type Db } from "../db/index.ts";
+import { deleteItem, getItem, isConditionFailed, putItem, updateItem, type Db } from "../db/index.ts";
 import { keys } from "../table/index.ts";
 import { newOtpCode } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import { hit } from "../rate-limit/index.ts";
 import type { Clock } from "../clock/index.ts";
-import { maskPhone } from "../forms/mask.ts";
+import type { SmsSender } from "../sms/index.ts";
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_TRIES = 5;
@@ -20,11 +20,6 @@ export const otpNumberLimits = [
   { scope: "otp-number-day", windowSeconds: 86_400, max: 10 },
 ] as const;
 export const otpClientLimit = { scope: "otp-client", windowSeconds: 3600, max: 30 } as const;
-
-/** Sends a one-time code by SMS in the cloud; locally, to the dev outbox. */
-export interface SmsSender {
-  sendOtp(phone: string, code: string): Promise<void>;
-}
 
 export interface OtpDeps {
   db: Db;
@@ -83,30 +78,4 @@ export async function verifyOtp(deps: OtpDeps, phone: string, code: string): Pro
     if (isConditionFailed(err)) fail("OTP_INVALID");
     throw err;
   }
-}
-
-/** The local stage's SMS: kept in the table (a day) for `GET /api/dev/outbox`, and logged. */
-export function devOutbox(db: Db, clock: Clock, log: (line: string) => void = console.log): SmsSender {
-  return {
-    async sendOtp(phone, code) {
-      const sentAt = clock.now().toISOString();
-      await putItem(db, {
-        ...keys.otpOutbox(phone, sentAt),
-        phone,
-        code,
-        sentAt,
-        expiresAt: Math.floor(Date.now() / 1000) + 86_400,
-      });
-      log(`[dev outbox] 验证码 ${code} → ${maskPhone(phone)}`);
-    },
-  };
-}
-
-export async function readOutbox(db: Db, phone: string) {
-  const page = await query<{ phone: string; code: string; sentAt: string }>(db, {
-    partition: keys.outboxPartition(phone),
-    newestFirst: true,
-    limit: 20,
-  });
-  return page.items.map(({ phone, code, sentAt }) => ({ phone, code, sentAt }));
 }

@@ -5,11 +5,12 @@
  */
 import { errorMessages, fieldMessages } from "./errors.ts";
 import { uiMessages } from "./ui.ts";
+import { noticeMessages } from "./notices.ts";
 
 export type Locale = "zh-CN" | "en";
 export type Entry = { "zh-CN": string; en: string };
 
-export const messages = { ...errorMessages, ...fieldMessages, ...uiMessages } satisfies Record<string, Entry>;
+export const messages = { ...errorMessages, ...fieldMessages, ...noticeMessages, ...uiMessages } satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof messages;
 
 /** Looks a message up; `{name}` placeholders are filled from `params`. */
@@ -20,5 +21,5 @@ export function t(key: MessageKey, locale: Locale = "zh-CN", params?: Record<str
   return text;
 }
 
-export { errorMessages, fieldMessages, uiMessages };
+export { errorMessages, fieldMessages, noticeMessages, uiMessages };
 export type { ErrorCode, FieldErrorCode } from "./errors.ts";

@@ -9,11 +9,12 @@ import { validateAnswers, type Answers } from "../forms/validate.ts";
 import { maskAnswers } from "../forms/mask.ts";
 import { orgUnitIds } from "../org-units/index.ts";
 import { canManage, type Actor } from "../identity/access.ts";
-import { cancelRegistration, getRegistration, getSession, promoteWaitlist, stripRegistration, takeSeat, waitlistPosition } from "./seats.ts";
+import { cancelRegistration, getRegistration, getSession, promoteWaitlist, stripRegistration, takeSeat, waitlistPosition, type Promotion } from "./seats.ts";
 import { parseRegistrationId, type Registration } from "./model.ts";
 
 export * from "./model.ts";
-export { guards, guardsOff, promoteWaitlist, getSession, waitlistPosition } from "./seats.ts";
+export { guards, guardsOff, promoteWaitlist, getSession, waitlistPosition, type Promotion } from "./seats.ts";
+export { tellPromoted } from "./notices.ts";
 
 /** A woman registers for a session of an event campaign. */
 export async function register(
@@ -40,7 +41,7 @@ export async function findOwnRegistration(db: Db, id: string, userId: string): P
   return (await getRegistration(db, ref.sessionId, ref.userId)) ?? fail("REGISTRATION_NOT_FOUND");
 }
 
-export async function cancel(db: Db, clock: Clock, id: string, userId: string): Promise<Registration> {
+export async function cancel(db: Db, clock: Clock, id: string, userId: string) {
   return cancelRegistration(db, clock, await findOwnRegistration(db, id, userId));
 }
 
@@ -191,7 +192,7 @@ export async function updateSession(db: Db, clock: Clock, campaignId: string, se
     values[`:${k}`] = v;
     sets.push(`#${k} = :${k}`);
   }
-  if (sets.length === 0) return (await getSession(db, campaignId, sessionId)) ?? fail("SESSION_NOT_FOUND");
+  if (sets.length === 0) return { session: (await getSession(db, campaignId, sessionId)) ?? fail("SESSION_NOT_FOUND"), promoted: [] as Promotion[] };
   const conditions = ["attribute_exists(pk)"];
   if (change.capacity !== undefined) (conditions.push("#taken <= :capacity"), (names["#taken"] = "taken"));
   let updated: Session;
@@ -211,10 +212,10 @@ export async function updateSession(db: Db, clock: Clock, campaignId: string, se
     return fail(current ? "CAPACITY_BELOW_TAKEN" : "SESSION_NOT_FOUND", current ? { taken: current.taken } : undefined);
   }
   if (updated.waiting > 0 && updated.taken < updated.capacity) {
-    await promoteWaitlist(db, clock, campaignId, sessionId);
-    updated = (await getSession(db, campaignId, sessionId))!;
+    const promoted = await promoteWaitlist(db, clock, campaignId, sessionId);
+    return { session: (await getSession(db, campaignId, sessionId))!, promoted };
   }
-  return updated;
+  return { session: updated, promoted: [] as Promotion[] };
 }
 
 /** Only a session nobody has registered for can go; otherwise organisers change or cancel it. */

@@ -43,7 +43,14 @@ export interface TakeSeatInput {
   answers: Answers;
 }
 
-export type TakeSeatResult = { registration: Registration; position?: number };
+/** A woman moved from the waitlist onto a seat: she is told by SMS (see notices.ts). */
+export interface Promotion {
+  campaignId: string;
+  sessionId: string;
+  userId: string;
+}
+
+export type TakeSeatResult = { registration: Registration; position?: number; promoted: Promotion[] };
 
 /**
  * Registers her for the session: a confirmed seat when one is free, else a waitlist place
@@ -52,6 +59,7 @@ export type TakeSeatResult = { registration: Registration; position?: number };
  */
 export async function takeSeat(db: Db, clock: Clock, input: TakeSeatInput): Promise<TakeSeatResult> {
   let session = input.session;
+  const promoted: Promotion[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) {
       await backoff(attempt);
@@ -60,7 +68,7 @@ export async function takeSeat(db: Db, clock: Clock, input: TakeSeatInput): Prom
     const free = session.taken < session.capacity;
     if (free && session.waiting > 0) {
       // Seats came free while people wait (capacity raised): they go first.
-      await promoteWaitlist(db, clock, input.campaignId, session.id);
+      promoted.push(...(await promoteWaitlist(db, clock, input.campaignId, session.id)));
       continue;
     }
     if (!free && !session.waitlist) fail("SEATS_FULL");
@@ -117,7 +125,9 @@ export async function takeSeat(db: Db, clock: Clock, input: TakeSeatInput): Prom
         ];
     const result = await transact(db, ops);
     if (result.ok) {
-      return free ? { registration } : { registration, position: await waitlistPosition(db, session.id, waitKey!) };
+      return free
+        ? { registration, promoted }
+        : { registration, position: await waitlistPosition(db, session.id, waitKey!), promoted };
     }
     if (result.failed.includes(1)) fail("ALREADY_REGISTERED");
     // The session changed under us (someone took the last seat, or a seat came free): look again.
@@ -170,11 +180,12 @@ function promotionOps(
 
 /**
  * Fills free seats from the waitlist, first come first served, one transaction per person.
- * Returns how many were promoted.
+ * Returns who was promoted.
  */
-export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, sessionId: string): Promise<number> {
-  let promoted = 0;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS * 10; attempt++) {
+export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, sessionId: string): Promise<Promotion[]> {
+  const promoted: Promotion[] = [];
+  // Runs until the seats or the line run out; only lost races count against the limit.
+  for (let lost = 0; lost < MAX_ATTEMPTS; ) {
     const first = await firstInLine(db, sessionId);
     if (!first) break;
     const result = await transact(db, [
@@ -189,9 +200,9 @@ export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, 
       },
       ...promotionOps(sessionId, first, clock.now().toISOString()),
     ]);
-    if (result.ok) promoted++;
+    if (result.ok) promoted.push({ campaignId, sessionId, userId: first.userId });
     else if (result.failed.includes(0)) break; // no free seat any more
-    else await backoff(1);
+    else await backoff(++lost);
   }
   return promoted;
 }
@@ -201,12 +212,16 @@ export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, 
  * (so the seat is never free for a newcomer to jump the queue); with nobody waiting, the
  * seat is freed.
  */
-export async function cancelRegistration(db: Db, clock: Clock, reg: Registration): Promise<Registration> {
+export async function cancelRegistration(
+  db: Db,
+  clock: Clock,
+  reg: Registration,
+): Promise<{ registration: Registration; promoted: Promotion[] }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await backoff(attempt);
     const current = attempt === 0 ? reg : await getRegistration(db, reg.sessionId, reg.userId);
     if (!current) return fail("REGISTRATION_NOT_FOUND");
-    if (current.status === "cancelled") return current;
+    if (current.status === "cancelled") return { registration: current, promoted: [] };
     if (current.checkedInAt) fail("NOT_CANCELLABLE");
     const now = clock.now().toISOString();
     const cancel: TxOp = {
@@ -220,6 +235,7 @@ export async function cancelRegistration(db: Db, clock: Clock, reg: Registration
     };
     const sessionKey = keys.session(current.campaignId, current.sessionId);
     let ops: TxOp[];
+    let next: Promotion | undefined;
     if (current.status === "waitlisted") {
       ops = [
         cancel,
@@ -228,6 +244,7 @@ export async function cancelRegistration(db: Db, clock: Clock, reg: Registration
       ];
     } else {
       const first = await firstInLine(db, current.sessionId);
+      next = first && { campaignId: current.campaignId, sessionId: current.sessionId, userId: first.userId };
       ops = first
         ? [
             cancel,
@@ -257,7 +274,10 @@ export async function cancelRegistration(db: Db, clock: Clock, reg: Registration
           ];
     }
     const result = await transact(db, ops);
-    if (result.ok) return { ...current, status: "cancelled", cancelledAt: now, updatedAt: now, waitKey: undefined };
+    if (result.ok) {
+      const registration: Registration = { ...current, status: "cancelled", cancelledAt: now, updatedAt: now, waitKey: undefined };
+      return { registration, promoted: next ? [next] : [] };
+    }
   }
   return fail("IN_PROGRESS");
 }

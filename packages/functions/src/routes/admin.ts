@@ -128,9 +128,10 @@ export const admin = new Hono<AppEnv>()
     if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
     const change = c.req.valid("json");
     await checkOrgUnits(c, change.orgUnit);
-    const { db, clock } = c.var.deps;
-    const session = await Registration.updateSession(db, clock, campaign.id, sessionId, change);
-    await audit(c, user, campaign.id, "session.update", sessionId, { fields: Object.keys(change) });
+    const { db, clock, sms } = c.var.deps;
+    const { session, promoted } = await Registration.updateSession(db, clock, campaign.id, sessionId, change);
+    await audit(c, user, campaign.id, "session.update", sessionId, { fields: Object.keys(change), promoted: promoted.length });
+    await Registration.tellPromoted(db, sms, promoted);
     return c.json({ session: Campaigns.publicSession(session) });
   })
   .delete("/campaigns/:id/sessions/:sessionId", async (c) => {

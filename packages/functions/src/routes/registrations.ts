@@ -15,19 +15,21 @@ const registrationBody = z.object({
 // answer 401 for every unknown path after this point).
 export const registrations = new Hono<AppEnv>()
   .post("/campaigns/:id/registrations", requireUser, idempotent, valid("json", registrationBody), async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db, clock, sms } = c.var.deps;
     const body = c.req.valid("json");
-    const { registration, position } = await Registration.register(db, clock, {
+    const { registration, position, promoted } = await Registration.register(db, clock, {
       campaignId: c.req.param("id"),
       sessionId: body.sessionId,
       userId: c.var.userId!,
       answers: body.answers,
     });
+    await Registration.tellPromoted(db, sms, promoted);
     return c.json({ registration: { ...Registration.ownView(registration), ...(position ? { position } : {}) } }, 201);
   })
   .delete("/registrations/:id", requireUser, async (c) => {
-    const { db, clock } = c.var.deps;
-    const registration = await Registration.cancel(db, clock, c.req.param("id"), c.var.userId!);
+    const { db, clock, sms } = c.var.deps;
+    const { registration, promoted } = await Registration.cancel(db, clock, c.req.param("id"), c.var.userId!);
+    await Registration.tellPromoted(db, sms, promoted);
     return c.json({ registration: Registration.ownView(registration) });
   })
   .get("/registrations/:id", requireUser, async (c) => {

@@ -1,0 +1,9 @@
+import type { Entry } from "./index.ts";
+
+/** Text messages (SMS) the platform sends, besides the sign-in code. Short: one SMS is 70 characters. */
+export const noticeMessages = {
+  "notice.promoted": {
+    "zh-CN": "【巾帼活动平台】好消息：您候补的“{campaign} {session}”有空位了，已为您确认座位，{when}开始。请在“我的报名”查看电子票。",
+    en: "[Women's Federation] Good news: a seat came free at “{campaign} {session}” and it is now yours. It starts {when}. Your ticket is under “My registrations”.",
+  },
+} satisfies Record<string, Entry>;
