@@ -65,14 +65,7 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
         if (/max-age=0/i.test(c)) jar.delete(k!);
         else jar.set(k!, v.join("="));
       }
-      const text = await res.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, json, text, headers: res.headers };
+      return readResponse(res);
     }
     return {
       jar,
@@ -102,6 +95,18 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;
+
+/** A response as tests read it: status, text, and the JSON when it is JSON. */
+export async function readResponse(res: Response) {
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
 
 /** Valid answers for the seeded lecture form. */
 export const lectureAnswers = (phone: string) => ({ name: "王秀兰", phone, city: "hn.cs", consent: true });

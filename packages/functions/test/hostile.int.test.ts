@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { getItem, query } from "@jinguo/core/db";
-import { testApi, ORIGIN, LECTURES, lectureAnswers, type TestApi } from "../../../test/harness.ts";
+import { testApi, readResponse, ORIGIN, LECTURES, lectureAnswers, type TestApi } from "../../../test/harness.ts";
 
 /**
  * Whatever arrives, the answer is a 4xx in the one error shape — never a 5xx, never a stack.
@@ -62,14 +62,7 @@ async function raw(method: string, path: string, headers: Record<string, string>
     headers: { host: "localhost", ...(cookie ? { cookie } : {}), ...headers },
     ...(body !== undefined ? { body } : {}),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
+  return readResponse(res);
 }
 
 const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
