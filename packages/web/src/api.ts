@@ -73,6 +73,7 @@ export const api = {
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
     request<T>("POST", path, { body: body ?? {}, ...(headers ? { headers } : {}) }),
+  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, { body }),
   del: <T>(path: string) => request<T>("DELETE", path),
 };
 

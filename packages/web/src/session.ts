@@ -17,8 +17,19 @@ export const logout = action(async () => {
   await api.post<void>("/api/auth/logout");
 }, "logout");
 
-export function canCheckIn(user: User | null | undefined): boolean {
+/** Organisers (of any unit) and admins: the 管理 area, check-in included. */
+export function isOrganiser(user: User | null | undefined): boolean {
   return !!user?.roles.some((r: Role) => r.role === "admin" || r.role === "organiser");
+}
+
+export const canCheckIn = isOrganiser;
+
+/**
+ * Does her own unit own the campaign (not merely a unit above)? Only then may she download
+ * the full, unmasked list; the server checks the same and records every such download.
+ */
+export function ownsUnit(user: User | null | undefined, orgUnit: string): boolean {
+  return !!user?.roles.some((r: Role) => r.role === "organiser" && r.orgUnit === orgUnit);
 }
 
 /** Flattens the units whether the API sends a flat list or a tree with `children`. */

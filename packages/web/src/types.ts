@@ -102,6 +102,29 @@ export interface CheckIn {
   checkedInAt: string;
 }
 
+/** A campaign as its organisers see it (`GET /api/admin/campaigns[/:id]`): drafts too. */
+export interface AdminCampaign extends CampaignDetail {
+  status: "draft" | "published";
+}
+
+export interface AdminCampaignList {
+  items: AdminCampaign[];
+  cursor: string | null;
+  /** The units she manages (each with everything below it). */
+  scopes: string[];
+}
+
+/** One registration in the organiser's list: answers come masked (`139****5678`, `王*兰`). */
+export interface AdminRegistration {
+  id: string;
+  sessionId: string;
+  status: "confirmed" | "waitlisted" | "cancelled";
+  answers: Record<string, unknown>;
+  createdAt: string;
+  checkedInAt?: string;
+  cancelledAt?: string;
+}
+
 export interface Page<T> {
   items: T[];
   cursor: string | null;

@@ -238,7 +238,7 @@ describe("journey in a phone browser", () => {
       await desk.waitForURL((url) => url.pathname === "/signin" && url.searchParams.has("next"));
       await signIn(desk, ORGANISER_PHONE);
       await desk.waitForURL((url) => url.pathname === "/organiser/checkin");
-      await until(() => desk.getByTestId("nav-checkin").isVisible()).toBe(true);
+      await until(() => desk.getByTestId("nav-organiser").isVisible()).toBe(true);
       await desk.getByTestId("checkin-input").fill(ticketCode.toLowerCase());
       await desk.getByTestId("checkin-submit").click();
       const outcome = desk.getByTestId("checkin-result");
@@ -250,6 +250,66 @@ describe("journey in a phone browser", () => {
       await until(() => outcome.getAttribute("data-state")).toBe("already");
       expect(await outcome.textContent()).toContain("已经签到过了");
       await shot(desk, "08-already-checked-in");
+
+      // 管理: her activities, the lecture series, the woman's session with the phone masked.
+      await desk.getByTestId("nav-organiser").click();
+      await desk.waitForURL((url) => url.pathname === "/organiser");
+      await until(() => desk.getByTestId(`organiser-campaign-${CAMPAIGN}`).isVisible()).toBe(true);
+      // The menu keeps to one line on the phone: every item at the same height.
+      const navTops = await desk
+        .locator(".main-nav > *")
+        .evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().top)));
+      expect(new Set(navTops).size, "the menu fits on one line").toBe(1);
+      expect(await desk.getByTestId("nav-checkin").isVisible()).toBe(true);
+      await shot(desk, "08a-organiser");
+      await desk.getByTestId(`organiser-campaign-${CAMPAIGN}`).click();
+      await desk.waitForURL((url) => url.pathname === `/organiser/campaigns/${CAMPAIGN}`);
+      await until(() => desk.getByTestId("organiser-campaign-title").textContent()).toBe(campaign.title);
+      await desk.getByTestId(`session-registrations-${first.id}`).click();
+      const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+      const hers = desk.getByTestId(`registrations-${first.id}`).getByTestId("registration-row").filter({ hasText: masked });
+      await until(() => hers.count()).toBe(1);
+      expect(await hers.getByTestId("registration-row-checked-in").textContent()).toContain("已签到");
+      expect(await hers.getByTestId("registration-row-status").textContent()).toBe("已确认");
+      expect(await hers.textContent()).toContain("王*英");
+      expect(await desk.content(), "the full number is nowhere on the page").not.toContain(phone);
+      expect(await desk.getByTestId("download-csv").getAttribute("href")).toBe(
+        `/api/admin/campaigns/${CAMPAIGN}/registrations.csv`,
+      );
+      await shot(desk, "08b-organiser-registrations");
+
+      // She raises the session's capacity by ten.
+      const raised = first.capacity + 10;
+      await desk.getByTestId(`session-edit-${first.id}`).click();
+      await desk.getByTestId(`session-capacity-${first.id}`).fill(String(raised));
+      await desk.getByTestId(`session-save-${first.id}`).click();
+      await until(() => desk.getByTestId(`session-saved-${first.id}`).isVisible()).toBe(true);
+      await until(() => desk.getByTestId(`session-counts-${first.id}`).textContent()).toMatch(new RegExp(`名额 ${raised}$`));
+      await shot(desk, "08c-organiser-capacity");
+
+      // Not below the seats already taken: the server's reason, in plain words.
+      await desk.getByTestId(`session-edit-${first.id}`).click();
+      await desk.getByTestId(`session-capacity-${first.id}`).fill("0");
+      await desk.getByTestId(`session-save-${first.id}`).click();
+      await until(() => desk.getByTestId(`session-edit-error-${first.id}`).textContent()).toContain("名额不能少于已报名的人数");
+
+      // A new session, its start typed in China time.
+      await desk.getByTestId("new-session").click();
+      await desk.getByTestId("new-session-submit").click();
+      await until(() => desk.getByTestId("new-session-form").locator(".field-error").count()).toBeGreaterThan(0);
+      const extraTitle = "第11场 · 长沙（加场）";
+      const inAMonth = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(Date.now() + 30 * 86_400_000);
+      await desk.getByTestId("new-session-title").fill(extraTitle);
+      await desk.getByTestId("new-session-date").fill(inAMonth);
+      await desk.getByTestId("new-session-time").fill("19:00");
+      await desk.getByTestId("new-session-venue").fill("长沙市妇女儿童活动中心一楼");
+      await desk.getByTestId("new-session-capacity").fill("40");
+      await shot(desk, "08d-organiser-new-session");
+      await desk.getByTestId("new-session-submit").click();
+      await until(() => desk.getByTestId("new-session-result").textContent()).toContain(extraTitle);
+      const extra = desk.locator("[data-testid^='admin-session-']").filter({ hasText: extraTitle });
+      await until(() => extra.textContent()).toContain("19:00");
+      expect(await extra.textContent()).toContain("名额 40");
       await organiser.close();
 
       // Her ticket now says she was checked in.

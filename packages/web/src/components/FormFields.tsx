@@ -88,6 +88,28 @@ function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
   );
 }
 
+/** How each one-line input differs; label, help, error and aria are the same for all. */
+const lineInputs: Partial<Record<FormField["type"], JSX.InputHTMLAttributes<HTMLInputElement>>> = {
+  text: { type: "text" },
+  phone: { type: "tel", inputmode: "tel", autocomplete: "tel", maxLength: 13 },
+  number: { type: "text", inputmode: "numeric" },
+  idNumber: { type: "text", autocomplete: "off", autocapitalize: "characters", maxLength: 18, class: "mono" },
+  date: { type: "date" },
+};
+
+/** The label and help above a control. */
+function Labelled(props: FieldProps & { children: JSX.Element }): JSX.Element {
+  return (
+    <>
+      <label for={fieldId(props.field.key)}>
+        <LabelText field={props.field} />
+      </label>
+      <Help {...props} />
+      {props.children}
+    </>
+  );
+}
+
 export function Field(props: FieldProps): JSX.Element {
   const key = () => props.field.key;
   const common = () => ({
@@ -103,94 +125,35 @@ export function Field(props: FieldProps): JSX.Element {
     <div class="field" classList={{ "has-error": !!props.error }} data-field={key()}>
       <Switch
         fallback={
-          <>
-            <label for={fieldId(key())}>
-              <LabelText field={props.field} />
-            </label>
-            <Help {...props} />
+          <Labelled {...props}>
             <input
               {...common()}
-              type="text"
+              {...(lineInputs[props.field.type] ?? lineInputs.text)}
+              maxLength={props.field.maxLength ?? lineInputs[props.field.type]?.maxLength}
+              value={str(props.value)}
+              onInput={(e) => props.onChange(props.field.type === "idNumber" ? e.currentTarget.value.toUpperCase() : e.currentTarget.value)}
+            />
+          </Labelled>
+        }
+      >
+        <Match when={props.field.type === "textarea"}>
+          <Labelled {...props}>
+            <textarea
+              {...common()}
+              rows={5}
               value={str(props.value)}
               maxLength={props.field.maxLength}
               onInput={(e) => props.onChange(e.currentTarget.value)}
             />
-          </>
-        }
-      >
-        <Match when={props.field.type === "textarea"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <textarea
-            {...common()}
-            rows={5}
-            value={str(props.value)}
-            maxLength={props.field.maxLength}
-            onInput={(e) => props.onChange(e.currentTarget.value)}
-          />
-        </Match>
-        <Match when={props.field.type === "phone"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <input
-            {...common()}
-            type="tel"
-            inputmode="tel"
-            autocomplete="tel"
-            maxLength={13}
-            value={str(props.value)}
-            onInput={(e) => props.onChange(e.currentTarget.value)}
-          />
-        </Match>
-        <Match when={props.field.type === "number"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <input
-            {...common()}
-            type="text"
-            inputmode="numeric"
-            value={str(props.value)}
-            onInput={(e) => props.onChange(e.currentTarget.value)}
-          />
-        </Match>
-        <Match when={props.field.type === "idNumber"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <input
-            {...common()}
-            type="text"
-            autocomplete="off"
-            autocapitalize="characters"
-            maxLength={18}
-            class="mono"
-            value={str(props.value)}
-            onInput={(e) => props.onChange(e.currentTarget.value.toUpperCase())}
-          />
-        </Match>
-        <Match when={props.field.type === "date"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <input {...common()} type="date" value={str(props.value)} onInput={(e) => props.onChange(e.currentTarget.value)} />
+          </Labelled>
         </Match>
         <Match when={props.field.type === "orgUnit"}>
-          <label for={fieldId(key())}>
-            <LabelText field={props.field} />
-          </label>
-          <Help {...props} />
-          <select {...common()} value={str(props.value)} onChange={(e) => props.onChange(e.currentTarget.value)}>
-            <option value="">{tr("form.choose")}</option>
-            <UnitOptions units={props.units} />
-          </select>
+          <Labelled {...props}>
+            <select {...common()} value={str(props.value)} onChange={(e) => props.onChange(e.currentTarget.value)}>
+              <option value="">{tr("form.choose")}</option>
+              <UnitOptions units={props.units} />
+            </select>
+          </Labelled>
         </Match>
         <Match when={props.field.type === "choice" || props.field.type === "multichoice"}>
           <fieldset

@@ -1,5 +1,5 @@
 import { Match, Show, Switch, createSignal, onCleanup, type JSX } from "solid-js";
-import { action, useAction } from "@solidjs/router";
+import { A, action, useAction } from "@solidjs/router";
 import { api, ApiError } from "../api.ts";
 import { errorText, pick, tr } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
@@ -241,6 +241,11 @@ function CheckInDesk(): JSX.Element {
 export default function CheckIn(): JSX.Element {
   return (
     <div class="page">
+      <p>
+        <A href="/organiser" class="back-link" data-testid="back-to-organiser">
+          ‹ {tr("organiser.backToList")}
+        </A>
+      </p>
       <h1>{tr("checkin.title")}</h1>
       <RequireSignIn>
         {(user) => (
