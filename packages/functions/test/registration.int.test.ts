@@ -90,6 +90,14 @@ describe("one registration per woman per session", () => {
     expect(after.taken).toBeGreaterThan(1);
   });
 
+  it("a woman who holds a seat in a full session is told she is registered, not that it is full", async () => {
+    const session = await newSession(1, false);
+    const [w] = await women(1);
+    expect((await register(w!, session.id)).status).toBe(201);
+    const again = await register(w!, session.id);
+    expect([again.status, again.json.error.code]).toEqual([409, "ALREADY_REGISTERED"]);
+  });
+
   it("lets her register again after cancelling", async () => {
     const session = await newSession(3, false);
     const [w] = await women(1);

@@ -71,7 +71,11 @@ export async function takeSeat(db: Db, clock: Clock, input: TakeSeatInput): Prom
       promoted.push(...(await promoteWaitlist(db, clock, input.campaignId, session.id)));
       continue;
     }
-    if (!free && !session.waitlist) fail("SEATS_FULL");
+    if (!free && !session.waitlist) {
+      // Tell her she already has a place rather than that none is left.
+      const existing = await getRegistration(db, session.id, input.userId);
+      fail(existing && existing.status !== "cancelled" ? "ALREADY_REGISTERED" : "SEATS_FULL");
+    }
 
     const now = clock.now().toISOString();
     const waitKey = free ? undefined : arrivalStamp();
