@@ -5,7 +5,7 @@
  * The globals used here and in infra/*.ts ($config, $app, sst.*) are typed by
  * `.sst/platform/config.d.ts`, which `sst install` generates (it needs the network, so it is
  * not in this repository). That is why this file and infra/*.ts are outside the repository's
- * typecheck: `tsc -b` covers packages/* and infra/cdk only. infra/cdk is the same stack as a
+ * typecheck (`npm run typecheck`) covers packages/* and infra/cdk only. infra/cdk is the same stack as a
  * plain aws-cdk-lib app, synthesised and tested offline.
  */
 export default $config({

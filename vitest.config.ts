@@ -1,14 +1,15 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * `npm test` runs every project. Integration and browser tests share one DynamoDB Local
- * (in memory) started by test/global-setup.ts; each test file makes its own table.
+ * `npm test` runs every project. The integration and the browser project each start one
+ * DynamoDB Local (in memory) in test/global-setup.ts; each test file makes its own table.
  */
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     projects: [
       {
+        extends: true,
         test: {
           name: "unit",
           include: ["packages/*/test/**/*.unit.test.ts", "infra/**/*.unit.test.ts"],
@@ -16,6 +17,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "integration",
           include: ["packages/*/test/**/*.int.test.ts"],
@@ -25,6 +27,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "browser",
           include: ["packages/*/test/**/*.browser.test.ts"],

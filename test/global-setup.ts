@@ -3,7 +3,7 @@ import { startDynamoLocal } from "../packages/local/src/dynamo.ts";
 
 import "./provided.ts";
 
-/** One DynamoDB Local (in memory) for the whole run; tests reach it over HTTP like production. */
+/** One DynamoDB Local (in memory) per test project; tests reach it over HTTP like production. */
 export default async function setup(project: TestProject) {
   const dynamo = await startDynamoLocal();
   project.provide("dynamoEndpoint", dynamo.endpoint);

@@ -13,6 +13,8 @@ export interface Deps {
   sms: SmsSender;
   /** per-client (per-IP) limits: on in the cloud, off by default locally (API.md) */
   rateLimitPerClient: boolean;
+  /** where people open the web app, for links in QR codes; default: the origin each request came to */
+  publicUrl?: string;
 }
 
 export type AppEnv = {

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type ErrorCode } from "@jinguo/core/errors";
 import { t } from "@jinguo/core/messages";
+import { chinaTimeText } from "@jinguo/core/clock";
 
 /** HTTP status for each domain rule; anything not listed is a 400. */
 const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -41,7 +42,7 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
 export function problem(c: Context, code: ErrorCode, details?: unknown) {
   const params =
     code === "ALREADY_CHECKED_IN" && details && typeof details === "object" && "checkedInAt" in details
-      ? { time: formatChinaTime(String((details as { checkedInAt: string }).checkedInAt)) }
+      ? { time: chinaTimeText(String((details as { checkedInAt: string }).checkedInAt)) }
       : undefined;
   return c.json(
     { error: { code, message: t(code, "zh-CN", params), ...(details !== undefined ? { details } : {}) } },
@@ -66,11 +67,4 @@ export function onError(err: Error, c: Context) {
   // No request data in the log line: it may hold personal answers.
   console.error(`[error] ${c.req.method} ${new URL(c.req.url).pathname}: ${err.name}: ${err.message}`);
   return problem(c, "INTERNAL");
-}
-
-function formatChinaTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3600_000);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }

@@ -7,11 +7,11 @@ import type { SmsSender } from "@jinguo/core/sms";
 import { createApp } from "./app.ts";
 
 /**
- * The SMS gateway is chosen at deploy time; until the federation's provider is contracted, a
- * stage without one refuses to pretend it sent a code.
+ * No SMS provider is wired up yet (the cloud issue chooses one: in China an SMS provider needs
+ * approved templates). Until then the cloud refuses to pretend it sent a code.
  */
 const noProvider = async () => {
-  throw new Error("No SMS provider is configured for this stage (set one in infra/api.ts)");
+  throw new Error("No SMS provider is configured for this stage");
 };
 const sms: SmsSender = { sendOtp: noProvider, sendNotice: noProvider };
 
@@ -35,6 +35,7 @@ const ready = sessionSecret().then((secret) =>
       stage: process.env.STAGE ?? "production",
       sms,
       rateLimitPerClient: process.env.RATE_LIMIT_PER_CLIENT !== "off",
+      ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
     }),
   ),
 );

@@ -225,8 +225,9 @@ async function main() {
   const meters = { ours: meter(db.client, sizeOfSession), raw: meter(raw, sizeOfSession) };
 
   /** One new session, the same item on both sides: ours through core, raw put directly. */
+  let sessionCount = 0;
   async function newSession(label: string, capacity: number): Promise<string> {
-    const sessionId = `s-rush-${label}-${Date.now().toString(36)}`;
+    const sessionId = `s-rush-${label}-${++sessionCount}`;
     const session: SessionInput = {
       title: `压测场次 ${label} · 长沙`,
       titleEn: `Rush session ${label} · Changsha`,

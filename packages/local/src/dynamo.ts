@@ -40,7 +40,11 @@ export async function startDynamoLocal(opts: { dataDir?: string; port?: number }
   });
   exited.catch(() => {});
   const endpoint = `http://127.0.0.1:${port}`;
+  // Never leave an orphan Java behind, whatever way this process ends.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.off("exit", killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((res) => {
       child.once("exit", () => res());
@@ -48,8 +52,6 @@ export async function startDynamoLocal(opts: { dataDir?: string; port?: number }
       setTimeout(() => child.kill("SIGKILL"), 3000).unref();
     });
   };
-  // Never leave an orphan Java behind, whatever way this process ends.
-  process.once("exit", () => child.kill("SIGKILL"));
   try {
     await Promise.race([waitUntilReady(endpoint), exited]);
   } catch (err) {
@@ -62,15 +64,18 @@ export async function startDynamoLocal(opts: { dataDir?: string; port?: number }
 async function waitUntilReady(endpoint: string): Promise<void> {
   const db = createDb({ endpoint, tableName: "-" });
   const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await db.client.send(new ListTablesCommand({ Limit: 1 }));
-      db.client.destroy();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new StartupError("DynamoDB Local 60 秒内没有响应 (did not answer within 60 s)");
-      await new Promise((r) => setTimeout(r, 150));
+  try {
+    for (;;) {
+      try {
+        await db.client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new StartupError("DynamoDB Local 60 秒内没有响应 (did not answer within 60 s)");
+        await new Promise((r) => setTimeout(r, 150));
+      }
     }
+  } finally {
+    db.client.destroy();
   }
 }
 

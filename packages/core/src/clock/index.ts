@@ -23,3 +23,12 @@ export function toChinaIso(d: Date): string {
   const shifted = new Date(d.getTime() + 8 * 3600_000).toISOString();
   return `${shifted.slice(0, 19)}+08:00`;
 }
+
+/** "12月9日 14:30": a time as people read it in a message (China time). */
+export function chinaTimeText(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const d = new Date(ms + 8 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}

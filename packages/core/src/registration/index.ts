@@ -45,10 +45,15 @@ export async function cancel(db: Db, clock: Clock, id: string, userId: string) {
   return cancelRegistration(db, clock, await findOwnRegistration(db, id, userId));
 }
 
-export async function ticket(db: Db, id: string, userId: string) {
+/**
+ * Her ticket: the code to read out at the door, and a QR of `checkInUrl?code=…` (the check-in
+ * desk with the code filled in; a scanner that reads only the code takes the `code` parameter).
+ */
+export async function ticket(db: Db, id: string, userId: string, checkInUrl: string) {
   const reg = await findOwnRegistration(db, id, userId);
   if (reg.status === "cancelled") fail("REGISTRATION_NOT_FOUND");
-  const qr = await QRCode.toString(reg.ticketCode, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  const url = `${checkInUrl}?code=${encodeURIComponent(reg.ticketCode)}`;
+  const qr = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return { ticketCode: reg.ticketCode, status: reg.status, qr };
 }
 

@@ -3,6 +3,7 @@ import type { SmsSender } from "../sms/index.ts";
 import { getUser } from "../identity/users.ts";
 import { getCampaignRecent } from "../campaigns/index.ts";
 import { t } from "../messages/index.ts";
+import { chinaTimeText } from "../clock/index.ts";
 import { getSession, type Promotion } from "./seats.ts";
 
 /**
@@ -19,17 +20,10 @@ export async function tellPromoted(db: Db, sms: SmsSender, promoted: Promotion[]
         getCampaignRecent(db, p.campaignId),
       ]);
       if (!user || !session || !campaign) continue;
-      const when = chinaTime(session.startsAt);
+      const when = chinaTimeText(session.startsAt);
       await sms.sendNotice(user.phone, t("notice.promoted", "zh-CN", { campaign: campaign.title, session: session.title, when }));
     } catch (err) {
       console.error(`[notice] promotion notice for ${p.userId} in ${p.sessionId} failed: ${(err as Error).message}`);
     }
   }
-}
-
-/** 12月9日 14:30, as people read a date in a text message. */
-function chinaTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }

@@ -33,7 +33,8 @@ export const csrf = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-function requestOrigin(url: string, host: string | undefined, forwardedProto: string | undefined): string {
+/** The origin a request was sent to: scheme (as the proxy saw it) + the Host it came in on. */
+export function requestOrigin(url: string, host: string | undefined, forwardedProto: string | undefined): string {
   const u = new URL(url);
   const proto = forwardedProto?.split(",")[0]?.trim() || u.protocol.replace(":", "");
   return `${proto}://${host ?? u.host}`;

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { valid } from "../validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
+import { requestOrigin } from "../middleware/guard.ts";
 
 const registrationBody = z.object({
   sessionId: z.string().min(1).max(64).optional(),
@@ -37,5 +38,8 @@ export const registrations = new Hono<AppEnv>()
     return c.json({ registration: Registration.ownView(registration) });
   })
   .get("/registrations/:id/ticket", requireUser, async (c) => {
-    return c.json(await Registration.ticket(c.var.deps.db, c.req.param("id"), c.var.userId!));
+    // The QR opens the organisers' check-in desk with the code filled in, so a phone's own
+    // scanner (WeChat 扫一扫) is enough at the door.
+    const origin = c.var.deps.publicUrl ?? requestOrigin(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto"));
+    return c.json(await Registration.ticket(c.var.deps.db, c.req.param("id"), c.var.userId!, `${origin}/organiser/checkin`));
   });
