@@ -19,9 +19,16 @@ export const table = new sst.aws.Dynamo("Table", {
     ]),
   ),
   ttl: tableDefinition.ttlAttribute,
-  // On-demand billing and point-in-time recovery are what sst.aws.Dynamo creates by default.
-  // Deletion protection on production; other stages are meant to be removed with `sst remove`.
-  deletionProtection: $app.stage === "production",
+  transform: {
+    // On-demand billing is sst.aws.Dynamo's default; recovery and deletion protection are set
+    // on the underlying aws.dynamodb.Table. Other stages than production are meant to be
+    // removed with `sst remove`, so only production is protected from deletion.
+    table: (args) => {
+      args.billingMode = "PAY_PER_REQUEST";
+      args.pointInTimeRecovery = { enabled: true };
+      args.deletionProtectionEnabled = $app.stage === "production";
+    },
+  },
 });
 
 // Uploaded files (entry photos, attachments). Private: SST blocks public access unless
