@@ -1,42 +1,37 @@
-import { locale } from "./i18n.ts";
+import { locale, tr } from "./i18n.ts";
 
 /** Campaigns happen in Hunan: times are shown in China time wherever the phone is. */
 const TIME_ZONE = "Asia/Shanghai";
-const WEEKDAYS_ZH = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  weekday: number;
-  hour: string;
-  minute: string;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per locale and shape, made on first use (they are costly to make). */
+function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale()}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, ...options });
+    formats.set(key, f);
+  }
+  return f;
 }
 
-const partsFormat = new Intl.DateTimeFormat("en-US", {
-  timeZone: TIME_ZONE,
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  weekday: "short",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-const WEEKDAYS_EN = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
-function parts(date: Date): Parts {
-  const p: Record<string, string> = {};
-  for (const { type, value } of partsFormat.formatToParts(date)) p[type] = value;
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    weekday: WEEKDAYS_EN.indexOf(p.weekday ?? ""),
-    hour: (p.hour ?? "00").padStart(2, "0"),
-    minute: (p.minute ?? "00").padStart(2, "0"),
-  };
+/**
+ * The words and their order come from the browser's own calendar data. Chinese runs the
+ * weekday into the date ("12月9日周三"): a space on each side of it reads easier ("12月9日 周三").
+ */
+function render(date: Date, options: Intl.DateTimeFormatOptions): string {
+  const wordy = /[\p{L}\p{N}]/u;
+  let out = "";
+  const parts = formatter(options).formatToParts(date);
+  parts.forEach((part, i) => {
+    if (part.type !== "weekday") return void (out += part.value);
+    const next = parts[i + 1]?.value ?? "";
+    out += `${wordy.test(out.slice(-1)) ? " " : ""}${part.value}${wordy.test(next.slice(0, 1)) ? " " : ""}`;
+  });
+  return out;
 }
 
 function valid(iso: string | undefined | null): Date | undefined {
@@ -45,24 +40,27 @@ function valid(iso: string | undefined | null): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** "12月12日 周六" (the year only when it is not this year). */
-export function formatDate(iso: string | undefined | null): string {
-  const d = valid(iso);
-  if (!d) return "";
-  const p = parts(d);
-  const thisYear = parts(new Date()).year;
-  if (locale() === "en") {
-    return `${WEEKDAYS_EN[p.weekday] ?? ""} ${p.day} ${MONTHS_EN[p.month - 1] ?? ""}${p.year !== thisYear ? ` ${p.year}` : ""}`;
-  }
-  return `${p.year !== thisYear ? `${p.year}年` : ""}${p.month}月${p.day}日 ${WEEKDAYS_ZH[p.weekday] ?? ""}`;
+/** The day (and the year only when it is not this year). */
+function dayOptions(date: Date): Intl.DateTimeFormatOptions {
+  const year = (d: Date) => formatter({ year: "numeric" }).format(d);
+  return {
+    ...(year(date) !== year(new Date()) ? { year: "numeric" } : {}),
+    month: "short",
+    day: "numeric",
+    weekday: "short",
+  };
 }
 
-/** "12月12日 周六 14:30". */
+/** "12月12日 周六" / "Sat, Dec 12" (the year only when it is not this year). */
+export function formatDate(iso: string | undefined | null): string {
+  const d = valid(iso);
+  return d ? render(d, dayOptions(d)) : "";
+}
+
+/** "12月12日 周六 14:30" / "Sat, Dec 12, 14:30". */
 export function formatDateTime(iso: string | undefined | null): string {
   const d = valid(iso);
-  if (!d) return "";
-  const p = parts(d);
-  return locale() === "en" ? `${formatDate(iso)}, ${p.hour}:${p.minute}` : `${formatDate(iso)} ${p.hour}:${p.minute}`;
+  return d ? render(d, { ...dayOptions(d), ...TIME }) : "";
 }
 
 /** "12月12日 周六 14:30–16:30" when the end is on the same day. */
@@ -70,11 +68,16 @@ export function formatTimeRange(startIso: string, endIso?: string | null): strin
   const start = formatDateTime(startIso);
   const end = valid(endIso);
   if (!end) return start;
-  if (formatDate(startIso) === formatDate(endIso)) {
-    const p = parts(end);
-    return `${start}–${p.hour}:${p.minute}`;
-  }
+  if (formatDate(startIso) === formatDate(endIso)) return `${start}–${render(end, TIME)}`;
   return `${start} – ${formatDateTime(endIso)}`;
+}
+
+/** "长沙市妇联、株洲市妇联" / "Changsha, Zhuzhou": the locale's own list punctuation. */
+export function formatList(items: string[]): string {
+  if (typeof Intl.ListFormat === "function") {
+    return new Intl.ListFormat(locale(), { type: "conjunction", style: "narrow" }).format(items);
+  }
+  return items.join(tr("common.listSeparator"));
 }
 
 export function isPast(iso: string | undefined | null): boolean {

@@ -1,4 +1,4 @@
-import { createSignal } from "solid-js";
+import { createEffect, createSignal, onCleanup, untrack } from "solid-js";
 import { t, messages, type Locale, type MessageKey } from "@jinguo/core/messages";
 import { ApiError, NETWORK } from "./api.ts";
 
@@ -18,9 +18,9 @@ const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale());
 
 function applyToDocument(next: Locale): void {
   document.documentElement.lang = next;
-  document.title = t("app.name", next);
 }
 applyToDocument(locale());
+document.title = t("app.name", locale());
 
 export { locale };
 
@@ -37,6 +37,34 @@ export function setLocale(next: Locale): void {
 /** The message in the current locale (reactive: call it inside JSX or a computation). */
 export function tr(key: MessageKey, params?: Record<string, string | number>): string {
   return t(key, locale(), params);
+}
+
+type TitleSource = () => string | undefined;
+const [titleSource, setTitleSource] = createSignal<TitleSource>();
+
+/**
+ * The browser tab's title for the page she is on ("活动 · 巾帼活动平台"). The innermost
+ * component that calls it while mounted wins; when it goes, the one before it is back.
+ */
+export function usePageTitle(title: TitleSource): void {
+  const previous = untrack(titleSource);
+  setTitleSource(() => title);
+  onCleanup(() => {
+    if (untrack(titleSource) === title) setTitleSource(() => previous);
+  });
+}
+
+/** Keeps `document.title` on the page's title, in the current language (called once, by the layout). */
+export function syncDocumentTitle(): void {
+  createEffect(() => {
+    let page: string | undefined;
+    try {
+      page = titleSource()?.();
+    } catch {
+      // the page's data failed to load: the page says so itself; the tab keeps the app's name
+    }
+    document.title = page ? `${page} · ${tr("app.name")}` : tr("app.name");
+  });
 }
 
 export function isMessageKey(key: string): key is MessageKey {

@@ -22,8 +22,6 @@ export function isOrganiser(user: User | null | undefined): boolean {
   return !!user?.roles.some((r: Role) => r.role === "admin" || r.role === "organiser");
 }
 
-export const canCheckIn = isOrganiser;
-
 /**
  * Does her own unit own the campaign (not merely a unit above)? Only then may she download
  * the full, unmasked list; the server checks the same and records every such download.

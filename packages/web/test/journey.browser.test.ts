@@ -7,15 +7,13 @@
  * runs it against a platform that is already up (`npm start`) instead of starting one.
  */
 import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startPlatform } from "@jinguo/local";
 import type { CampaignDetail, FormField, SessionView } from "../src/types.ts";
 
-const webDir = fileURLToPath(new URL("..", import.meta.url));
 const artifacts = fileURLToPath(new URL("../../../.test-artifacts/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CAMPAIGN = "c-2019-cxcy-lectures";
@@ -130,9 +128,8 @@ async function register(page: Page, campaign: CampaignDetail, session: SessionVi
 describe("journey in a phone browser", () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    // The platform serves packages/web/dist; the browser project's global setup builds it when
-    // stale. Run on its own (no global setup), the test builds it once here.
-    if (!existsSync(`${webDir}dist/index.html`)) execFileSync("npm", ["run", "build"], { cwd: webDir, stdio: "pipe" });
+    // The platform serves packages/web/dist, which the browser project's global setup
+    // (test/build-web.ts) builds when it is stale.
     if (process.env.JOURNEY_BASE_URL) {
       base = process.env.JOURNEY_BASE_URL.replace(/\/$/, "");
     } else {
@@ -183,7 +180,15 @@ describe("journey in a phone browser", () => {
       await page.goto(`${base}/`);
       await until(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
       await until(() => page.getByRole("heading", { name: "讲座培训" }).isVisible()).toBe(true);
+      await until(() => page.title()).toBe("活动 · 巾帼活动平台");
       await shot(page, "01-home");
+
+      // A page that fails shows the error; another page is shown again, without 再试一次.
+      await page.goto(`${base}/campaigns/no-such-campaign`);
+      await until(() => page.getByRole("alert").textContent()).toContain("出错了");
+      await page.getByTestId("nav-home").click();
+      await until(() => page.getByRole("heading", { name: "讲座培训" }).isVisible()).toBe(true);
+      expect(await page.getByRole("alert").count()).toBe(0);
 
       // The English toggle, and back.
       await page.getByTestId("lang-toggle").click();
@@ -197,6 +202,9 @@ describe("journey in a phone browser", () => {
       await page.waitForURL((url) => url.pathname === `/campaigns/${CAMPAIGN}`);
       await until(() => page.getByTestId("campaign-title").textContent()).toBe(campaign.title);
       await until(() => page.getByTestId(`session-seats-${first.id}`).textContent()).toMatch(/还剩 \d+ 个名额/);
+      // After a move to another page, focus is on its heading and the tab says where she is.
+      await until(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("campaign-title");
+      expect(await page.title()).toBe(`${campaign.title} · 巾帼活动平台`);
       await shot(page, "02-campaign");
 
       // Not signed in: the button leads to sign-in, and back to the session's form.
@@ -231,21 +239,33 @@ describe("journey in a phone browser", () => {
       expect(await card.getByTestId("ticket-code").isVisible()).toBe(true);
       await shot(page, "06-ticket");
 
-      // The organiser, on her own phone, checks the ticket in by typing its code.
+      // Scanning her own ticket with WeChat opens the desk: she is told what the QR code is for.
+      await page.goto(`${base}/organiser/checkin?code=${ticketCode}`);
+      await until(() => page.getByTestId("organiser-not-allowed").textContent()).toContain("请给现场工作人员扫");
+      await shot(page, "06a-own-ticket-scanned");
+
+      // The organiser, on her own phone, opens the ticket's link (what the QR code holds):
+      // after signing in the code is filled in, and one tap checks her in.
       const organiser = await phoneContext();
       const desk = await organiser.newPage();
-      await desk.goto(`${base}/organiser/checkin`);
+      await desk.goto(`${base}/organiser/checkin?code=${ticketCode.toLowerCase()}`);
       await desk.waitForURL((url) => url.pathname === "/signin" && url.searchParams.has("next"));
+      expect(new URL(desk.url()).searchParams.get("next")).toBe(`/organiser/checkin?code=${ticketCode.toLowerCase()}`);
       await signIn(desk, ORGANISER_PHONE);
       await desk.waitForURL((url) => url.pathname === "/organiser/checkin");
-      await until(() => desk.getByTestId("nav-organiser").isVisible()).toBe(true);
-      await desk.getByTestId("checkin-input").fill(ticketCode.toLowerCase());
+      await until(() => desk.getByTestId("checkin-input").inputValue()).toBe(ticketCode);
+      await until(() => desk.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("checkin-submit");
+      await shot(desk, "06b-checkin-prefilled");
       await desk.getByTestId("checkin-submit").click();
       const outcome = desk.getByTestId("checkin-result");
       await until(() => outcome.getAttribute("data-state")).toBe("success");
       expect(await outcome.textContent()).toContain("签到成功");
       await shot(desk, "07-checked-in");
-      await desk.getByTestId("checkin-input").fill(ticketCode);
+
+      // The same code typed again (in lower case, with a space): already checked in.
+      expect(new URL(desk.url()).searchParams.has("code"), "the used code leaves the address").toBe(false);
+      await until(() => desk.getByTestId("nav-organiser").isVisible()).toBe(true);
+      await desk.getByTestId("checkin-input").fill(` ${ticketCode.toLowerCase()}`);
       await desk.getByTestId("checkin-submit").click();
       await until(() => outcome.getAttribute("data-state")).toBe("already");
       expect(await outcome.textContent()).toContain("已经签到过了");
@@ -276,6 +296,8 @@ describe("journey in a phone browser", () => {
       expect(await desk.getByTestId("download-csv").getAttribute("href")).toBe(
         `/api/admin/campaigns/${CAMPAIGN}/registrations.csv`,
       );
+      // In WeChat the CSV cannot be downloaded: she is told how to open the page in a browser.
+      expect(await desk.getByTestId("download-wechat").textContent()).toContain("在浏览器打开");
       await shot(desk, "08b-organiser-registrations");
 
       // She raises the session's capacity by ten.
@@ -313,7 +335,7 @@ describe("journey in a phone browser", () => {
       await organiser.close();
 
       // Her ticket now says she was checked in.
-      await page.reload();
+      await page.goto(`${base}/me/registrations`);
       await expect
         .poll(() => page.getByTestId("registration-card").first().getByTestId("registration-status").textContent())
         .toBe("已签到");

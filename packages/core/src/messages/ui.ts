@@ -21,6 +21,8 @@ export const uiMessages = {
   "common.error": { "zh-CN": "出错了", en: "Something went wrong" },
   "common.retry": { "zh-CN": "再试一次", en: "Try again" },
   "common.backHome": { "zh-CN": "回到首页", en: "Back to home" },
+  /** Between the items of a list, where the browser cannot say it itself (no Intl.ListFormat). */
+  "common.listSeparator": { "zh-CN": "、", en: ", " },
   "error.network": { "zh-CN": "网络不太好，请检查网络后再试", en: "The network is not working. Please check it and try again." },
   "error.unknown": { "zh-CN": "出了点问题，请稍后再试", en: "Something went wrong. Please try again later." },
   "notFound.title": { "zh-CN": "没有找到这个页面", en: "We could not find this page" },
@@ -174,6 +176,12 @@ export const uiMessages = {
     en: "The camera could not be opened. Please type the code instead.",
   },
   "checkin.notAllowed": { "zh-CN": "只有活动组织者才能签到", en: "Only organisers can check people in." },
+  /** A woman who scanned her own ticket with WeChat lands on the check-in desk. */
+  "checkin.ticketQr": {
+    "zh-CN": "这是签到用的二维码，请给现场工作人员扫。",
+    en: "This QR code is for checking in. Please show it to the staff at the door.",
+  },
+  "checkin.ticketQrMine": { "zh-CN": "看我的电子票", en: "See my ticket" },
   // organiser area
   "organiser.title": { "zh-CN": "我管理的活动", en: "Activities I manage" },
   "organiser.intro": {
@@ -236,6 +244,10 @@ export const uiMessages = {
     en: "All sessions are in it. Mobile and ID numbers are partly hidden.",
   },
   "organiser.downloadFull": { "zh-CN": "下载完整名单", en: "Download the full list" },
+  "organiser.downloadWeChat": {
+    "zh-CN": "微信里不能直接下载，请点右上角「…」，选择「在浏览器打开」后再下载",
+    en: "WeChat cannot download files. Tap «…» at the top right, choose «Open in browser», then download.",
+  },
   "organiser.downloadFullWarning": {
     "zh-CN": "完整名单里有完整的手机号等个人信息，每次下载都会被记录。请妥善保管，不要转发。",
     en: "The full list has complete mobile numbers and other personal details. Every download is recorded. Keep it safe and do not pass it on.",

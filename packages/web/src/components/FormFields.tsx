@@ -156,12 +156,8 @@ export function Field(props: FieldProps): JSX.Element {
           </Labelled>
         </Match>
         <Match when={props.field.type === "choice" || props.field.type === "multichoice"}>
-          <fieldset
-            id={fieldId(key())}
-            data-testid={`field-${key()}`}
-            aria-invalid={props.error ? "true" : undefined}
-            aria-describedby={describedBy(props)}
-          >
+          {/* aria-invalid is not for a fieldset (nor a group): each option carries it. */}
+          <fieldset id={fieldId(key())} data-testid={`field-${key()}`} aria-describedby={describedBy(props)}>
             <legend>
               <LabelText field={props.field} />
             </legend>
@@ -179,6 +175,7 @@ export function Field(props: FieldProps): JSX.Element {
                         name={key()}
                         value={option.value}
                         checked={checked()}
+                        aria-invalid={props.error ? "true" : undefined}
                         data-testid={`field-${key()}-${option.value}`}
                         onChange={(e) => {
                           if (!multi()) return props.onChange(option.value);

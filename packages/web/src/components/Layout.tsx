@@ -1,6 +1,6 @@
-import { ErrorBoundary, Show, Suspense, createEffect, type JSX } from "solid-js";
+import { ErrorBoundary, Show, Suspense, createEffect, on, onCleanup, type JSX } from "solid-js";
 import { A, createAsync, revalidate, useAction, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { errorText, locale, setLocale, tr } from "../i18n.ts";
+import { errorText, locale, setLocale, syncDocumentTitle, tr } from "../i18n.ts";
 import { getMe, isOrganiser, logout } from "../session.ts";
 
 export function Loading(): JSX.Element {
@@ -104,14 +104,64 @@ function Header(): JSX.Element {
   );
 }
 
+/**
+ * After a move to another page (not on the first load) focus goes to the new page's h1, so a
+ * screen reader starts there, unless the page has put it somewhere itself (a form's first
+ * field). The h1 may come a little later than the move, after its data.
+ */
+function focusHeadingAfterNavigation(main: () => HTMLElement | undefined, pathname: () => string): void {
+  let stopWaiting: (() => void) | undefined;
+  onCleanup(() => stopWaiting?.());
+  createEffect(
+    on(
+      pathname,
+      () => {
+        stopWaiting?.();
+        const root = main();
+        if (!root) return;
+        const place = (): boolean => {
+          const active = document.activeElement;
+          if (active && active !== root && root.contains(active)) return true;
+          const heading = root.querySelector<HTMLElement>("h1");
+          if (!heading) return false;
+          heading.focus();
+          return true;
+        };
+        const observer = new MutationObserver(() => {
+          if (place()) stopWaiting?.();
+        });
+        const frame = requestAnimationFrame(() => {
+          if (place()) return stopWaiting?.();
+          observer.observe(root, { childList: true, subtree: true });
+        });
+        const timer = window.setTimeout(() => stopWaiting?.(), 5000);
+        stopWaiting = () => {
+          cancelAnimationFrame(frame);
+          window.clearTimeout(timer);
+          observer.disconnect();
+          stopWaiting = undefined;
+        };
+      },
+      { defer: true },
+    ),
+  );
+}
+
 export function Layout(props: RouteSectionProps): JSX.Element {
+  const location = useLocation();
+  let main: HTMLElement | undefined;
+  syncDocumentTitle();
+  focusHeadingAfterNavigation(() => main, () => location.pathname);
+
   return (
     <>
       <a class="skip-link" href="#main">
         {tr("app.skipToContent")}
       </a>
       <Header />
-      <main id="main" tabindex="-1">
+      <main id="main" tabindex="-1" ref={main}>
+        {/* A move to another page clears a caught error: the router resets every ErrorBoundary
+            on navigation (resetErrorBoundaries), so only this page shows it. */}
         <ErrorBoundary fallback={(error, reset) => <ErrorPanel error={error} reset={reset} />}>
           <Suspense fallback={<Loading />}>{props.children}</Suspense>
         </ErrorBoundary>

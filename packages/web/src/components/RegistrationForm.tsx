@@ -37,11 +37,14 @@ export function fieldErrorsFrom(details: unknown): Record<string, Message> {
   return out;
 }
 
-function focusField(key: string): void {
+/** Moves focus to a field; false when it was there already (then nothing new is read out). */
+function focusField(key: string): boolean {
   const el = document.getElementById(fieldId(key));
-  const target = el instanceof HTMLFieldSetElement ? el.querySelector("input") : el;
-  (target ?? el)?.focus();
+  const target = (el instanceof HTMLFieldSetElement ? el.querySelector("input") : el) ?? el;
+  const moved = !!target && document.activeElement !== target;
+  target?.focus();
   el?.scrollIntoView({ block: "center" });
+  return moved;
 }
 
 export function RegistrationForm(props: {
@@ -53,7 +56,7 @@ export function RegistrationForm(props: {
   const fields = () => props.campaign.form.fields;
   const [values, setValues] = createStore<Record<string, FieldValue>>({});
   const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
-  const [formError, setFormError] = createSignal<{ text: Message; code?: string }>();
+  const [formError, setFormError] = createSignal<{ text: Message; alert: boolean; code?: string }>();
   const [pending, setPending] = createSignal(false);
   const [result, setResult] = createSignal<RegistrationCreated>();
   const send = useAction(register);
@@ -68,12 +71,17 @@ export function RegistrationForm(props: {
     heading?.focus();
   });
 
+  /**
+   * One way to tell her, so nothing is read out twice: with marked fields, focus goes to the
+   * first (it reads its own error through aria-describedby); otherwise (or when she is in that
+   * field already, so focus does not move) the notice is an alert.
+   */
   const showErrors = (errors: Record<string, Message>, text: Message, code?: string) => {
     setFieldErrors(errors);
-    setFormError({ text, ...(code ? { code } : {}) });
     const first = fields().find((f) => errors[f.key]);
-    if (first) focusField(first.key);
-    else errorBox?.focus();
+    const moved = first ? focusField(first.key) : false;
+    setFormError({ text, alert: !moved, ...(code ? { code } : {}) });
+    if (!first) errorBox?.scrollIntoView({ block: "center" });
   };
 
   const onSubmit = async (event: SubmitEvent) => {
@@ -138,20 +146,18 @@ export function RegistrationForm(props: {
               />
             )}
           </For>
-          <div aria-live="assertive">
-            <Show when={formError()}>
-              {(err) => (
-                <div class="notice notice-error" role="alert" tabindex="-1" ref={errorBox} data-testid="form-error">
-                  <p>{err().text()}</p>
-                  <Show when={err().code === "ALREADY_REGISTERED"}>
-                    <A href="/me/registrations" class="button button-secondary">
-                      {tr("nav.myRegistrations")}
-                    </A>
-                  </Show>
-                </div>
-              )}
-            </Show>
-          </div>
+          <Show when={formError()}>
+            {(err) => (
+              <div class="notice notice-error" role={err().alert ? "alert" : undefined} ref={errorBox} data-testid="form-error">
+                <p>{err().text()}</p>
+                <Show when={err().code === "ALREADY_REGISTERED"}>
+                  <A href="/me/registrations" class="button button-secondary">
+                    {tr("nav.myRegistrations")}
+                  </A>
+                </Show>
+              </div>
+            )}
+          </Show>
           <button type="submit" class="button button-primary" disabled={pending()} data-testid="submit-registration">
             {pending() ? tr("form.submitting") : tr("form.submit")}
           </button>
@@ -162,7 +168,8 @@ export function RegistrationForm(props: {
       }
     >
       {(registration) => (
-        <section class="result" role="status" aria-live="polite" data-testid="registration-result" data-status={registration().status}>
+        // Focus goes to the result's heading, which reads it out: no live region on top of that.
+        <section class="result" data-testid="registration-result" data-status={registration().status}>
           <Switch>
             <Match when={registration().status === "confirmed"}>
               <div class="notice notice-success">

@@ -8,18 +8,24 @@ import { RequireSignIn } from "./RequireSignIn.tsx";
 
 /**
  * The organiser area's gate: signed in, an organiser or admin, and a plain sentence (not the
- * generic error) when the server says this activity is not hers to manage (403).
+ * generic error) when the server says this activity is not hers to manage (403). `notAllowed`
+ * is what anyone else sees instead of the usual sentence.
  */
-export function RequireOrganiser(props: { children: (user: () => User) => JSX.Element }): JSX.Element {
+export function RequireOrganiser(props: {
+  children: (user: () => User) => JSX.Element;
+  notAllowed?: JSX.Element;
+}): JSX.Element {
   return (
     <RequireSignIn>
       {(user) => (
         <Show
           when={isOrganiser(user())}
           fallback={
-            <p class="notice notice-error" data-testid="organiser-not-allowed">
-              {tr("organiser.notAllowed")}
-            </p>
+            props.notAllowed ?? (
+              <p class="notice notice-error" data-testid="organiser-not-allowed">
+                {tr("organiser.notAllowed")}
+              </p>
+            )
           }
         >
           <ErrorBoundary

@@ -9,11 +9,11 @@ import {
   type RoutePreloadFuncArgs,
 } from "@solidjs/router";
 import { api } from "../api.ts";
-import { pick, tr } from "../i18n.ts";
+import { pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDate, formatTimeRange, isPast } from "../format.ts";
 import { getMe, getOrgUnits } from "../session.ts";
 import type { CampaignDetail, OrgUnit, SessionView } from "../types.ts";
-import { PhaseBadge, phaseKey, unitName } from "./Home.tsx";
+import { PhaseBadge, phaseKey, unitName } from "../components/CampaignCards.tsx";
 import { RegistrationForm } from "../components/RegistrationForm.tsx";
 
 export const getCampaign = query(async (id: string): Promise<CampaignDetail> => {
@@ -101,6 +101,10 @@ export default function Campaign(): JSX.Element {
   const campaign = createAsync(() => getCampaign(params.id));
   const units = createAsync(() => getOrgUnits().catch(() => [] as OrgUnit[]));
   const me = createAsync(() => getMe());
+  usePageTitle(() => {
+    const c = campaign();
+    return c ? pick(c.title, c.titleEn) : undefined;
+  });
 
   // The id of the session whose form is open. Only the id: the campaign is fetched again after
   // registering (seats change), and the form with its result must stay where it is.
@@ -124,10 +128,10 @@ export default function Campaign(): JSX.Element {
         <article class="page">
           <p>
             <A href="/" class="back-link">
-              ‹ {tr("common.backHome")}
+              <span aria-hidden="true">‹</span> {tr("common.backHome")}
             </A>
           </p>
-          <h1 data-testid="campaign-title">{pick(c().title, c().titleEn)}</h1>
+          <h1 tabindex="-1" data-testid="campaign-title">{pick(c().title, c().titleEn)}</h1>
           <p class="card-line">
             <span class="badge kind">{tr(`kind.${c().kind}`)}</span> <PhaseBadge phase={c().phase} />
           </p>

@@ -1,10 +1,10 @@
-import { Match, Show, Switch, createSignal, onCleanup, type JSX } from "solid-js";
-import { A, action, useAction } from "@solidjs/router";
+import { Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from "solid-js";
+import { A, action, createAsync, useAction, useSearchParams } from "@solidjs/router";
 import { api, ApiError } from "../api.ts";
-import { errorText, pick, tr } from "../i18n.ts";
+import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
-import { RequireSignIn } from "../components/RequireSignIn.tsx";
-import { canCheckIn } from "../session.ts";
+import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
+import { getMe, isOrganiser } from "../session.ts";
 import type { CheckIn as CheckInResult } from "../types.ts";
 
 export const checkIn = action(async (ticketCode: string) => {
@@ -18,6 +18,24 @@ type Outcome =
 
 /** Ticket codes are letters and digits; people type them in any case, with spaces. */
 const normalise = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
+/**
+ * The code in what the camera read. A ticket's QR holds a link to this page with `?code=`
+ * (so WeChat's own 扫一扫 opens the desk); older tickets hold the bare code. A link without a
+ * code is someone else's QR: undefined, keep looking.
+ */
+export function codeFromScan(raw: string): string | undefined {
+  const text = raw.trim();
+  if (/^https?:\/\//i.test(text)) {
+    try {
+      const code = new URL(text).searchParams.get("code");
+      return code ? normalise(code) || undefined : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return normalise(text) || undefined;
+}
 
 // Not yet in TypeScript's DOM library.
 interface DetectedBarcode {
@@ -58,8 +76,8 @@ function Scanner(props: { onCode: (code: string) => void; onClose: () => void; o
         if (stopped || !video) return;
         try {
           const found = await detector.detect(video);
-          const code = found.map((b) => normalise(b.rawValue)).find(Boolean);
-          if (code) {
+          const code = found.map((b) => codeFromScan(b.rawValue)).find(Boolean);
+          if (code && !stopped) {
             props.onCode(code);
             return;
           }
@@ -70,11 +88,14 @@ function Scanner(props: { onCode: (code: string) => void; onClose: () => void; o
       };
       void tick();
     } catch {
+      // She pressed 停止扫码 while the camera was still opening: nothing to tell her.
+      if (stopped) return;
       stop();
       props.onError(tr("checkin.cameraError"));
     }
   };
-  void start();
+  // After the <video> is in the page, still inside the tap on 扫码签到 (browsers want a tap for the camera).
+  onMount(() => void start());
 
   return (
     <div class="scanner">
@@ -89,24 +110,36 @@ function Scanner(props: { onCode: (code: string) => void; onClose: () => void; o
 
 function CheckInDesk(): JSX.Element {
   const submit = useAction(checkIn);
-  const [code, setCode] = createSignal("");
+  const [search, setSearch] = useSearchParams<{ code?: string }>();
+  // Opened from a ticket's QR (WeChat's 扫一扫): the code is filled in, she confirms with one tap.
+  const [code, setCode] = createSignal(normalise(search.code ?? ""));
   const [pending, setPending] = createSignal(false);
   const [outcome, setOutcome] = createSignal<Outcome>();
-  const [inputError, setInputError] = createSignal<string>();
+  const [inputError, setInputError] = createSignal<{ text: string; alert: boolean }>();
   const [scanning, setScanning] = createSignal(false);
   let input: HTMLInputElement | undefined;
+  let submitButton: HTMLButtonElement | undefined;
   let resultBox: HTMLDivElement | undefined;
+
+  onMount(() => {
+    if (code()) submitButton?.focus();
+  });
 
   const send = async (ticketCode: string) => {
     if (pending()) return;
     if (!ticketCode) {
-      setInputError(tr("checkin.codeMissing"));
+      // Focus moving to the input reads the error out (aria-describedby); when she is in the
+      // input already (she pressed Enter), the error is an alert instead. Never both.
+      const moved = !!input && document.activeElement !== input;
+      setInputError({ text: tr("checkin.codeMissing"), alert: !moved });
       input?.focus();
       return;
     }
     setInputError(undefined);
     setPending(true);
     setOutcome(undefined);
+    // The code from the link is used: a reload must not offer it again.
+    if (search.code) setSearch({ code: undefined }, { replace: true });
     try {
       const result = await submit(ticketCode);
       setOutcome({ kind: "success", result });
@@ -120,7 +153,8 @@ function CheckInDesk(): JSX.Element {
       }
     } finally {
       setPending(false);
-      resultBox?.focus();
+      // The result area is a live region: it is read out; here it only comes into view.
+      resultBox?.scrollIntoView({ block: "nearest" });
     }
   };
 
@@ -155,12 +189,14 @@ function CheckInDesk(): JSX.Element {
             }}
           />
           <Show when={inputError()}>
-            <p class="field-error" id="checkin-code-error" role="alert">
-              {inputError()}
-            </p>
+            {(err) => (
+              <p class="field-error" id="checkin-code-error" role={err().alert ? "alert" : undefined}>
+                {err().text}
+              </p>
+            )}
           </Show>
         </div>
-        <button type="submit" class="button button-primary" data-testid="checkin-submit" disabled={pending()}>
+        <button ref={submitButton} type="submit" class="button button-primary" data-testid="checkin-submit" disabled={pending()}>
           {pending() ? tr("checkin.submitting") : tr("checkin.submit")}
         </button>
       </form>
@@ -189,7 +225,7 @@ function CheckInDesk(): JSX.Element {
         </Show>
       </Show>
 
-      <div ref={resultBox} tabindex="-1" aria-live="assertive" class="checkin-result-area">
+      <div ref={resultBox} aria-live="assertive" aria-atomic="true" class="checkin-result-area">
         <Show when={outcome()}>
           {(o) => (
             <Switch>
@@ -200,7 +236,9 @@ function CheckInDesk(): JSX.Element {
                     reg().session ? pick(reg().session?.title ?? "", reg().session?.titleEn) : (reg().sessionTitle ?? "");
                   return (
                     <div class="checkin-result checkin-success" data-testid="checkin-result" data-state="success">
-                      <p class="checkin-headline">✓ {tr("checkin.success")}</p>
+                      <p class="checkin-headline">
+                        <span aria-hidden="true">✓</span> {tr("checkin.success")}
+                      </p>
                       <Show when={reg().name}>{(name) => <p>{tr("checkin.name", { name: name() })}</p>}</Show>
                       <Show when={reg().phone}>{(phone) => <p>{tr("checkin.phone", { phone: phone() })}</p>}</Show>
                       <Show when={reg().campaignTitle}>
@@ -215,7 +253,9 @@ function CheckInDesk(): JSX.Element {
               <Match when={o().kind === "already" && (o() as Extract<Outcome, { kind: "already" }>)}>
                 {(already) => (
                   <div class="checkin-result checkin-already" data-testid="checkin-result" data-state="already">
-                    <p class="checkin-headline">! {tr("checkin.already")}</p>
+                    <p class="checkin-headline">
+                      <span aria-hidden="true">!</span> {tr("checkin.already")}
+                    </p>
                     <Show when={already().checkedInAt}>
                       {(at) => <p>{tr("checkin.at", { time: formatDateTime(at()) })}</p>}
                     </Show>
@@ -225,7 +265,9 @@ function CheckInDesk(): JSX.Element {
               <Match when={o().kind === "error" && (o() as Extract<Outcome, { kind: "error" }>)}>
                 {(failed) => (
                   <div class="checkin-result checkin-error" data-testid="checkin-result" data-state="error">
-                    <p class="checkin-headline">✕ {tr("checkin.failed")}</p>
+                    <p class="checkin-headline">
+                      <span aria-hidden="true">✕</span> {tr("checkin.failed")}
+                    </p>
                     <p>{failed().text}</p>
                   </div>
                 )}
@@ -238,22 +280,45 @@ function CheckInDesk(): JSX.Element {
   );
 }
 
+/**
+ * Who is not an organiser and came with a code scanned her own ticket with WeChat: tell her
+ * what the QR is for, not only that this page is not for her.
+ */
+function NotForYou(props: { fromTicket: boolean }): JSX.Element {
+  return (
+    <Show
+      when={props.fromTicket}
+      fallback={
+        <p class="notice notice-error" data-testid="organiser-not-allowed">
+          {tr("checkin.notAllowed")}
+        </p>
+      }
+    >
+      <div class="notice" data-testid="organiser-not-allowed" data-reason="ticket-qr">
+        <p>{tr("checkin.ticketQr")}</p>
+        <A href="/me/registrations" class="button button-primary">
+          {tr("checkin.ticketQrMine")}
+        </A>
+      </div>
+    </Show>
+  );
+}
+
 export default function CheckIn(): JSX.Element {
+  const [search] = useSearchParams<{ code?: string }>();
+  const me = createAsync(() => getMe().catch(() => null));
+  usePageTitle(() => tr("checkin.title"));
   return (
     <div class="page">
-      <p>
-        <A href="/organiser" class="back-link" data-testid="back-to-organiser">
-          ‹ {tr("organiser.backToList")}
-        </A>
-      </p>
-      <h1>{tr("checkin.title")}</h1>
-      <RequireSignIn>
-        {(user) => (
-          <Show when={canCheckIn(user())} fallback={<p class="notice notice-error">{tr("checkin.notAllowed")}</p>}>
-            <CheckInDesk />
-          </Show>
-        )}
-      </RequireSignIn>
+      <Show when={isOrganiser(me())}>
+        <p>
+          <A href="/organiser" class="back-link" data-testid="back-to-organiser">
+            <span aria-hidden="true">‹</span> {tr("organiser.backToList")}
+          </A>
+        </p>
+      </Show>
+      <h1 tabindex="-1">{tr("checkin.title")}</h1>
+      <RequireOrganiser notAllowed={<NotForYou fromTicket={!!search.code} />}>{() => <CheckInDesk />}</RequireOrganiser>
     </div>
   );
 }

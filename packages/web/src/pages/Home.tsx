@@ -1,13 +1,12 @@
-import { For, Show, type JSX } from "solid-js";
-import { A, createAsync, query } from "@solidjs/router";
-import type { MessageKey } from "@jinguo/core/messages";
+import { Show, type JSX } from "solid-js";
+import { createAsync, query } from "@solidjs/router";
 import { api } from "../api.ts";
-import { pick, tr } from "../i18n.ts";
+import { tr, usePageTitle } from "../i18n.ts";
 import { formatDate } from "../format.ts";
 import { getOrgUnits } from "../session.ts";
-import type { CampaignSummary, Kind, OrgUnit, Page } from "../types.ts";
+import { CampaignCard, KindGroups } from "../components/CampaignCards.tsx";
+import type { CampaignSummary, OrgUnit, Page } from "../types.ts";
 
-const KIND_ORDER: Kind[] = ["event", "contest", "selection", "collection"];
 const MAX_PAGES = 5;
 
 export const getCampaigns = query(async (): Promise<CampaignSummary[]> => {
@@ -28,81 +27,39 @@ export function preloadHome(): void {
   void getOrgUnits();
 }
 
-export function phaseKey(phase: string): MessageKey {
-  switch (phase) {
-    case "upcoming":
-    case "registration":
-    case "submission":
-    case "review":
-    case "judging":
-    case "voting":
-    case "publicity":
-    case "closed":
-      return `phase.${phase}`;
-    default:
-      return "phase.closed";
-  }
-}
-
-export function PhaseBadge(props: { phase: string }): JSX.Element {
-  return (
-    <span class={`badge phase-${props.phase}`} data-testid="phase">
-      {tr(phaseKey(props.phase))}
-    </span>
-  );
-}
-
-export function unitName(units: OrgUnit[] | undefined, id: string | undefined): string {
-  if (!id) return "";
-  const unit = units?.find((u) => u.id === id);
-  return unit ? pick(unit.name, unit.nameEn) : "";
-}
-
-function CampaignCard(props: { campaign: CampaignSummary; units: OrgUnit[] | undefined }): JSX.Element {
-  const closes = () => props.campaign.phases?.find((p) => p.name === props.campaign.phase)?.closesAt;
-  return (
-    <li>
-      <A href={`/campaigns/${encodeURIComponent(props.campaign.id)}`} class="card card-link" data-testid={`campaign-${props.campaign.id}`}>
-        <span class="card-title">{pick(props.campaign.title, props.campaign.titleEn)}</span>
-        <Show when={unitName(props.units, props.campaign.orgUnit)}>
-          {(name) => <span class="card-line">{tr("home.org", { name: name() })}</span>}
-        </Show>
-        <span class="card-line">
-          <PhaseBadge phase={props.campaign.phase} />
-          <Show when={props.campaign.phase !== "closed" && props.campaign.phase !== "upcoming" && closes()}>
-            {(at) => <span class="deadline">{tr("home.until", { date: formatDate(at()) })}</span>}
-          </Show>
-        </span>
-      </A>
-    </li>
-  );
+/** Until when the current phase runs, while it is open. */
+function closes(c: CampaignSummary): string | undefined {
+  if (c.phase === "closed" || c.phase === "upcoming") return undefined;
+  return c.phases?.find((p) => p.name === c.phase)?.closesAt;
 }
 
 export default function Home(): JSX.Element {
   const campaigns = createAsync(() => getCampaigns());
   const units = createAsync(() => getOrgUnits().catch(() => [] as OrgUnit[]));
-  const groups = () =>
-    KIND_ORDER.map((kind) => ({ kind, items: (campaigns() ?? []).filter((c) => c.kind === kind) })).filter(
-      (g) => g.items.length > 0,
-    );
+  usePageTitle(() => tr("home.title"));
 
   return (
     <div class="page">
-      <h1>{tr("home.title")}</h1>
+      <h1 tabindex="-1">{tr("home.title")}</h1>
       <p class="lead">{tr("home.intro")}</p>
       <Show when={campaigns()}>
-        <Show when={groups().length > 0} fallback={<p class="notice">{tr("home.empty")}</p>}>
-          <For each={groups()}>
-            {(group) => (
-              <section class="group" aria-labelledby={`kind-${group.kind}`} data-testid={`kind-${group.kind}`}>
-                <h2 id={`kind-${group.kind}`}>{tr(`kind.${group.kind}`)}</h2>
-                <ul class="cards">
-                  <For each={group.items}>{(c) => <CampaignCard campaign={c} units={units()} />}</For>
-                </ul>
-              </section>
+        {(list) => (
+          <KindGroups items={list()} idPrefix="" empty={tr("home.empty")}>
+            {(c) => (
+              <CampaignCard
+                campaign={c}
+                href={`/campaigns/${encodeURIComponent(c.id)}`}
+                testId={`campaign-${c.id}`}
+                units={units()}
+                after={
+                  <Show when={closes(c)}>
+                    {(at) => <span class="deadline">{tr("home.until", { date: formatDate(at()) })}</span>}
+                  </Show>
+                }
+              />
             )}
-          </For>
-        </Show>
+          </KindGroups>
+        )}
       </Show>
     </div>
   );

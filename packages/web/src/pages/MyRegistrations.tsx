@@ -1,7 +1,7 @@
 import { For, Match, Show, Suspense, Switch, createSignal, type JSX } from "solid-js";
 import { A, action, createAsync, createAsyncStore, query, useAction } from "@solidjs/router";
 import { api } from "../api.ts";
-import { errorText, pick, tr } from "../i18n.ts";
+import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
 import { RequireSignIn } from "../components/RequireSignIn.tsx";
 import { Loading } from "../components/Layout.tsx";
@@ -203,9 +203,10 @@ function List(): JSX.Element {
 }
 
 export default function MyRegistrations(): JSX.Element {
+  usePageTitle(() => tr("mine.title"));
   return (
     <div class="page">
-      <h1>{tr("mine.title")}</h1>
+      <h1 tabindex="-1">{tr("mine.title")}</h1>
       <RequireSignIn>{() => <List />}</RequireSignIn>
     </div>
   );

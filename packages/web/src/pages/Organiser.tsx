@@ -1,13 +1,12 @@
-import { For, Show, type JSX } from "solid-js";
+import { Show, type JSX } from "solid-js";
 import { A, createAsync, query } from "@solidjs/router";
 import { api } from "../api.ts";
-import { pick, tr } from "../i18n.ts";
+import { tr, usePageTitle } from "../i18n.ts";
+import { formatList } from "../format.ts";
 import { getOrgUnits } from "../session.ts";
 import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
-import type { AdminCampaign, AdminCampaignList, Kind, OrgUnit } from "../types.ts";
-import { PhaseBadge, unitName } from "./Home.tsx";
-
-const KIND_ORDER: Kind[] = ["event", "contest", "selection", "collection"];
+import { CampaignCard, KindGroups, StatusBadge, unitName } from "../components/CampaignCards.tsx";
+import type { AdminCampaign, AdminCampaignList, OrgUnit } from "../types.ts";
 
 export const getAdminCampaigns = query(async (): Promise<AdminCampaignList> => {
   return api.get<AdminCampaignList>("/api/admin/campaigns");
@@ -26,50 +25,12 @@ function urgency(c: AdminCampaign): number {
   return 0;
 }
 
-export function StatusBadge(props: { status: AdminCampaign["status"] }): JSX.Element {
-  return (
-    <span class={`badge campaign-${props.status}`} data-testid="campaign-status">
-      {tr(props.status === "draft" ? "organiser.status.draft" : "organiser.status.published")}
-    </span>
-  );
-}
-
-function CampaignCard(props: { campaign: AdminCampaign; units: OrgUnit[] | undefined }): JSX.Element {
-  return (
-    <li>
-      <A
-        href={`/organiser/campaigns/${encodeURIComponent(props.campaign.id)}`}
-        class="card card-link"
-        data-testid={`organiser-campaign-${props.campaign.id}`}
-      >
-        <span class="card-title">{pick(props.campaign.title, props.campaign.titleEn)}</span>
-        <Show when={unitName(props.units, props.campaign.orgUnit)}>
-          {(name) => <span class="card-line">{tr("home.org", { name: name() })}</span>}
-        </Show>
-        <span class="card-line">
-          <Show when={props.campaign.status === "draft"}>
-            <StatusBadge status="draft" />
-          </Show>
-          <PhaseBadge phase={props.campaign.phase} />
-        </span>
-        <Show when={props.campaign.kind !== "event"}>
-          <span class="card-line later-note">{tr("organiser.laterNote")}</span>
-        </Show>
-      </A>
-    </li>
-  );
-}
-
 function CampaignList(): JSX.Element {
   const list = createAsync(() => getAdminCampaigns());
   const units = createAsync(() => getOrgUnits().catch(() => [] as OrgUnit[]));
-  const groups = () =>
-    KIND_ORDER.map((kind) => ({
-      kind,
-      // Array.prototype.sort is stable: within the same urgency the API's order (newest first) stays.
-      items: (list()?.items ?? []).filter((c) => c.kind === kind).sort((a, b) => urgency(a) - urgency(b)),
-    })).filter((g) => g.items.length > 0);
-  const scopes = () => (list()?.scopes ?? []).map((id) => unitName(units(), id) || id).join("、");
+  // Array.prototype.sort is stable: within the same urgency the API's order (newest first) stays.
+  const items = () => [...(list()?.items ?? [])].sort((a, b) => urgency(a) - urgency(b));
+  const scopes = () => formatList((list()?.scopes ?? []).map((id) => unitName(units(), id) || id));
 
   return (
     <Show when={list()}>
@@ -80,26 +41,34 @@ function CampaignList(): JSX.Element {
           </p>
         )}
       </Show>
-      <Show when={groups().length > 0} fallback={<p class="notice">{tr("organiser.empty")}</p>}>
-        <For each={groups()}>
-          {(group) => (
-            <section class="group" aria-labelledby={`organiser-kind-${group.kind}`} data-testid={`organiser-kind-${group.kind}`}>
-              <h2 id={`organiser-kind-${group.kind}`}>{tr(`kind.${group.kind}`)}</h2>
-              <ul class="cards">
-                <For each={group.items}>{(c) => <CampaignCard campaign={c} units={units()} />}</For>
-              </ul>
-            </section>
-          )}
-        </For>
-      </Show>
+      <KindGroups items={items()} idPrefix="organiser-" empty={tr("organiser.empty")}>
+        {(c) => (
+          <CampaignCard
+            campaign={c}
+            href={`/organiser/campaigns/${encodeURIComponent(c.id)}`}
+            testId={`organiser-campaign-${c.id}`}
+            units={units()}
+            before={
+              <Show when={c.status === "draft"}>
+                <StatusBadge status="draft" />
+              </Show>
+            }
+          >
+            <Show when={c.kind !== "event"}>
+              <span class="card-line later-note">{tr("organiser.laterNote")}</span>
+            </Show>
+          </CampaignCard>
+        )}
+      </KindGroups>
     </Show>
   );
 }
 
 export default function Organiser(): JSX.Element {
+  usePageTitle(() => tr("organiser.title"));
   return (
     <div class="page">
-      <h1>{tr("organiser.title")}</h1>
+      <h1 tabindex="-1">{tr("organiser.title")}</h1>
       <RequireOrganiser>
         {() => (
           <>

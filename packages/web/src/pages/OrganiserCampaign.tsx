@@ -11,7 +11,7 @@ import {
   type RoutePreloadFuncArgs,
 } from "@solidjs/router";
 import { api, ApiError, newIdempotencyKey } from "../api.ts";
-import { errorText, pick, tr } from "../i18n.ts";
+import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime, formatTimeRange } from "../format.ts";
 import { getMe, getOrgUnits, ownsUnit } from "../session.ts";
 import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
@@ -19,8 +19,7 @@ import { Loading } from "../components/Layout.tsx";
 import { fieldErrorsFrom } from "../components/RegistrationForm.tsx";
 import type { Message } from "../components/FormFields.tsx";
 import type { AdminCampaign, AdminRegistration, OrgUnit, Page, SessionView } from "../types.ts";
-import { PhaseBadge, unitName } from "./Home.tsx";
-import { StatusBadge } from "./Organiser.tsx";
+import { PhaseBadge, StatusBadge, unitName } from "../components/CampaignCards.tsx";
 
 const PAGE_SIZE = 50;
 const MAX_CAPACITY = 100_000;
@@ -114,7 +113,7 @@ function RegistrationRow(props: { registration: AdminRegistration; keys: { name?
       <Show when={r().checkedInAt}>
         {(at) => (
           <p class="reg-checked-in" data-testid="registration-row-checked-in">
-            ✓ {tr("organiser.reg.checkedIn", { time: formatDateTime(at()) })}
+            <span aria-hidden="true">✓</span> {tr("organiser.reg.checkedIn", { time: formatDateTime(at()) })}
           </p>
         )}
       </Show>
@@ -298,7 +297,7 @@ function SessionCard(props: {
       <div aria-live="polite">
         <Show when={saved() && !editing()}>
           <p class="info" data-testid={`session-saved-${id()}`}>
-            ✓ {tr("organiser.saved")}
+            <span aria-hidden="true">✓</span> {tr("organiser.saved")}
           </p>
         </Show>
       </div>
@@ -533,7 +532,7 @@ function Sessions(props: { campaign: AdminCampaign }): JSX.Element {
       <div aria-live="polite">
         <Show when={added() && !adding()}>
           <p class="info" data-testid="new-session-result">
-            ✓ {tr("organiser.created", { title: added() ?? "" })}
+            <span aria-hidden="true">✓</span> {tr("organiser.created", { title: added() ?? "" })}
           </p>
         </Show>
       </div>
@@ -550,7 +549,7 @@ function Sessions(props: { campaign: AdminCampaign }): JSX.Element {
               setAdding(true);
             }}
           >
-            + {tr("organiser.newSession")}
+            <span aria-hidden="true">+</span> {tr("organiser.newSession")}
           </button>
         }
       >
@@ -571,6 +570,8 @@ function Sessions(props: { campaign: AdminCampaign }): JSX.Element {
   );
 }
 
+const inWeChat = () => typeof navigator !== "undefined" && navigator.userAgent.includes("MicroMessenger");
+
 function Downloads(props: { campaign: AdminCampaign }): JSX.Element {
   const me = createAsync(() => getMe().catch(() => null));
   const csv = () => `${campaignPath(props.campaign.id)}/registrations.csv`;
@@ -578,6 +579,12 @@ function Downloads(props: { campaign: AdminCampaign }): JSX.Element {
     <section class="group" aria-labelledby="downloads-heading">
       <h2 id="downloads-heading">{tr("organiser.downloads")}</h2>
       <p>{tr("organiser.downloadHelp")}</p>
+      {/* WeChat's own browser does not download files: tell her how to get to one that does. */}
+      <Show when={inWeChat()}>
+        <p class="notice notice-warn" data-testid="download-wechat">
+          {tr("organiser.downloadWeChat")}
+        </p>
+      </Show>
       <a href={csv()} download="" class="button button-secondary" data-testid="download-csv">
         {tr("organiser.download")}
       </a>
@@ -598,11 +605,15 @@ function CampaignAdmin(props: { id: string }): JSX.Element {
   // A store reconciled by id: after a change the campaign is fetched again and each session card keeps its state.
   const campaign = createAsyncStore(() => getAdminCampaign(props.id));
   const units = createAsync(() => getOrgUnits().catch(() => [] as OrgUnit[]));
+  usePageTitle(() => {
+    const c = campaign();
+    return c ? pick(c.title, c.titleEn) : tr("organiser.title");
+  });
   return (
     <Show when={campaign()}>
       {(c) => (
         <>
-          <h1 data-testid="organiser-campaign-title">{pick(c().title, c().titleEn)}</h1>
+          <h1 tabindex="-1" data-testid="organiser-campaign-title">{pick(c().title, c().titleEn)}</h1>
           <p class="card-line">
             <span class="badge kind">{tr(`kind.${c().kind}`)}</span> <StatusBadge status={c().status} />{" "}
             <PhaseBadge phase={c().phase} />
@@ -611,7 +622,7 @@ function CampaignAdmin(props: { id: string }): JSX.Element {
           <Show when={c().status === "published"}>
             <p>
               <A href={`/campaigns/${encodeURIComponent(c().id)}`} class="back-link">
-                {tr("organiser.viewPublic")} ›
+                {tr("organiser.viewPublic")} <span aria-hidden="true">›</span>
               </A>
             </p>
           </Show>
@@ -627,11 +638,12 @@ function CampaignAdmin(props: { id: string }): JSX.Element {
 
 export default function OrganiserCampaign(): JSX.Element {
   const params = useParams<{ id: string }>();
+  usePageTitle(() => tr("organiser.title"));
   return (
     <article class="page">
       <p>
         <A href="/organiser" class="back-link" end data-testid="back-to-organiser">
-          ‹ {tr("organiser.backToList")}
+          <span aria-hidden="true">‹</span> {tr("organiser.backToList")}
         </A>
       </p>
       <RequireOrganiser>{() => <CampaignAdmin id={params.id} />}</RequireOrganiser>

@@ -1,7 +1,7 @@
 import { Show, createSignal, onCleanup, onMount, type JSX } from "solid-js";
 import { A, action, createAsync, query, useAction, useNavigate, useSearchParams } from "@solidjs/router";
 import { api, ApiError } from "../api.ts";
-import { errorText, tr } from "../i18n.ts";
+import { errorText, tr, usePageTitle } from "../i18n.ts";
 import { getMe, safeNext } from "../session.ts";
 import type { User } from "../types.ts";
 
@@ -34,6 +34,7 @@ export default function SignIn(): JSX.Element {
   const health = createAsync(() => getHealth());
   const sendCode = useAction(requestCode);
   const doLogin = useAction(login);
+  usePageTitle(() => tr("signin.title"));
 
   const [phone, setPhone] = createSignal("");
   const [code, setCode] = createSignal("");
@@ -49,7 +50,11 @@ export default function SignIn(): JSX.Element {
   let codeInput: HTMLInputElement | undefined;
   let timer: number | undefined;
   onCleanup(() => window.clearInterval(timer));
-  onMount(() => phoneInput?.focus());
+  // Straight into the number with a mouse and keyboard; on a phone the keyboard would cover
+  // the explanation, so she taps the field herself.
+  onMount(() => {
+    if (!window.matchMedia?.("(pointer: coarse)").matches) phoneInput?.focus();
+  });
 
   const next = () => safeNext(search.next);
 
@@ -117,7 +122,7 @@ export default function SignIn(): JSX.Element {
 
   return (
     <div class="page narrow">
-      <h1>{tr("signin.title")}</h1>
+      <h1 tabindex="-1">{tr("signin.title")}</h1>
       <Show
         when={!me() || loggingIn()}
         fallback={
