@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from "vitest";
-import { getSession } from "@jinguo/core/registration";
+import { getSession, ticketQr } from "@jinguo/core/registration";
 import { getCampaignWithSessions } from "@jinguo/core/campaigns";
 import { testApi, ORIGIN, LECTURES, lectureAnswers, type TestApi } from "../../../test/harness.ts";
 
@@ -76,6 +76,9 @@ describe("a woman and another woman's registration", () => {
     expect(ticket.status).toBe(200);
     expect(ticket.json.ticketCode).toBe(theirs.ticketCode);
     expect(ticket.json.qr).toMatch(/^<svg/);
+    // The QR opens the check-in desk of the site she used, with her code.
+    expect(ticket.json.qr).toBe(await ticketQr(`${ORIGIN}/organiser/checkin`, theirs.ticketCode));
+    expect(ticket.json.qr).not.toBe(await ticketQr(`${ORIGIN}/organiser/checkin`, "ZZZZZZZZ"));
   });
 
   it("the 404 is the same as for an id that does not exist (nothing to learn from it)", async () => {

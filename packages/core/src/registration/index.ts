@@ -45,6 +45,9 @@ export async function cancel(db: Db, clock: Clock, id: string, userId: string) {
   return cancelRegistration(db, clock, await findOwnRegistration(db, id, userId));
 }
 
+export const ticketQr = (checkInUrl: string, ticketCode: string) =>
+  QRCode.toString(`${checkInUrl}?code=${encodeURIComponent(ticketCode)}`, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+
 /**
  * Her ticket: the code to read out at the door, and a QR of `checkInUrl?code=…` (the check-in
  * desk with the code filled in; a scanner that reads only the code takes the `code` parameter).
@@ -52,8 +55,7 @@ export async function cancel(db: Db, clock: Clock, id: string, userId: string) {
 export async function ticket(db: Db, id: string, userId: string, checkInUrl: string) {
   const reg = await findOwnRegistration(db, id, userId);
   if (reg.status === "cancelled") fail("REGISTRATION_NOT_FOUND");
-  const url = `${checkInUrl}?code=${encodeURIComponent(reg.ticketCode)}`;
-  const qr = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  const qr = await ticketQr(checkInUrl, reg.ticketCode);
   return { ticketCode: reg.ticketCode, status: reg.status, qr };
 }
 
