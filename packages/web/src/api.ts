@@ -1,7 +1,12 @@
 /**
- * A small fetch wrapper for our own API: JSON in and out, the session cookie, the CSRF
- * header on every state-changing request, and one error type for every failure.
+ * Our own API through Hono's typed client: paths, inputs and answers are read off the routes
+ * (`AppType`), so nothing here restates the server. Every request carries the session cookie
+ * and, when it changes something, the CSRF header; every failure is one error type.
  */
+import { hc, parseResponse } from "hono/client";
+import type { AppType } from "@jinguo/functions";
+
+export { parseResponse };
 
 export class ApiError extends Error {
   constructor(
@@ -26,56 +31,44 @@ function cookie(name: string): string | undefined {
   return undefined;
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
+/** The API's one error shape, `{ error: { code, message, details? } }`, as an ApiError. */
+async function errorOf(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => undefined)) as
+    | { error?: { code?: unknown; message?: unknown; details?: unknown } }
+    | undefined;
+  const error = body?.error;
+  return new ApiError(
+    response.status,
+    typeof error?.code === "string" ? error.code : response.status >= 500 ? "INTERNAL" : `HTTP_${response.status}`,
+    typeof error?.message === "string" ? error.message : response.statusText,
+    error?.details,
+  );
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+/** The client's fetch: the cookie, the CSRF echo, and an ApiError for anything but 2xx. */
+async function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? "GET").toUpperCase();
+  const headers = new Headers(init.headers);
+  headers.set("accept", "application/json");
   if (method !== "GET" && method !== "HEAD") {
     const csrf = cookie("csrf");
-    if (csrf) headers["x-csrf-token"] = csrf;
+    if (csrf) headers.set("x-csrf-token", csrf);
   }
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    response = await fetch(input, { ...init, headers, credentials: "same-origin" });
   } catch (cause) {
     throw new ApiError(0, NETWORK, cause instanceof Error ? cause.message : String(cause));
   }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-    throw new ApiError(
-      response.status,
-      typeof error?.code === "string" ? error.code : response.status >= 500 ? "INTERNAL" : `HTTP_${response.status}`,
-      typeof error?.message === "string" ? error.message : response.statusText,
-      error?.details,
-    );
-  }
-  return json as T;
+  if (!response.ok) throw await errorOf(response);
+  return response;
 }
 
-export const api = {
-  get: <T>(path: string) => request<T>("GET", path),
-  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    request<T>("POST", path, { body: body ?? {}, ...(headers ? { headers } : {}) }),
-  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, { body }),
-  del: <T>(path: string) => request<T>("DELETE", path),
-};
+/**
+ * `await parseResponse(client.api.me.$get())` is the answer's body, typed by its route.
+ * Path parameters are not encoded by the client: pass them through `encodeURIComponent`.
+ */
+export const client = hc<AppType>("/", { fetch: send });
 
 /** A fresh Idempotency-Key; `crypto.randomUUID` is missing outside secure contexts (plain http on a LAN). */
 export function newIdempotencyKey(): string {

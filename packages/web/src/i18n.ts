@@ -86,21 +86,7 @@ export function errorText(error: unknown, params?: Record<string, string | numbe
   return tr("error.unknown");
 }
 
-/** A field error from `error.details` (a code or a message) in plain words. */
-export function fieldErrorText(value: unknown): string {
-  if (typeof value === "string") {
-    for (const key of [value, `form.error.${value}`, `form.error.${value.toLowerCase()}`]) {
-      if (isMessageKey(key)) return tr(key);
-    }
-    return value;
-  }
-  if (value && typeof value === "object") {
-    const v = value as { code?: unknown; message?: unknown };
-    if (typeof v.code === "string") {
-      const text = fieldErrorText(v.code);
-      if (text !== v.code || typeof v.message !== "string") return text;
-    }
-    if (typeof v.message === "string") return v.message;
-  }
-  return tr("form.error.invalid");
+/** A field's reason from a 422's `details.fields` (`FIELD_REQUIRED`, `FIELD_PHONE`, …) in plain words. */
+export function fieldErrorText(reason: string): string {
+  return isMessageKey(reason) ? tr(reason) : tr("form.error.invalid");
 }

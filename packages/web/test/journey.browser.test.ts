@@ -260,6 +260,9 @@ describe("journey in a phone browser", () => {
       const outcome = desk.getByTestId("checkin-result");
       await until(() => outcome.getAttribute("data-state")).toBe("success");
       expect(await outcome.textContent()).toContain("签到成功");
+      // The desk shows who it is, masked: enough to match her, not her number.
+      expect(await outcome.textContent()).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      expect(await outcome.textContent()).not.toContain(phone);
       await shot(desk, "07-checked-in");
 
       // The same code typed again (in lower case, with a space): already checked in.

@@ -1,7 +1,6 @@
 /** One input per form-field type, rendered from the campaign's form schema. */
 import { For, Match, Show, Switch, type JSX } from "solid-js";
 import { pick, tr } from "../i18n.ts";
-import { depthOf } from "../session.ts";
 import type { FormField, OrgUnit } from "../types.ts";
 
 export type FieldValue = string | boolean | string[];
@@ -60,14 +59,14 @@ function str(value: FieldValue | undefined): string {
 
 /** A place as a person names it: 长沙市, not 长沙市妇联 (the unit's name is its federation's). */
 function placeName(unit: OrgUnit): string {
-  return pick(unit.name.replace(/妇联$/, ""), unit.nameEn?.replace(/\s*Women's Federation$/i, ""));
+  return pick(unit.name.replace(/妇联$/, ""), unit.nameEn.replace(/\s*Women's Federation$/i, ""));
 }
 
 /** Cities first, then each city's counties under it: the way people find their place. */
 function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
   const sorted = () => {
-    const cities = props.units.filter((u) => depthOf(u) === 1);
-    const counties = (city: OrgUnit) => props.units.filter((u) => depthOf(u) === 2 && (u.parent === city.id || u.id.startsWith(`${city.id}.`)));
+    const cities = props.units.filter((u) => u.level === "city");
+    const counties = (city: OrgUnit) => props.units.filter((u) => u.level === "county" && u.parent === city.id);
     return { cities, counties };
   };
   return (
@@ -222,9 +221,11 @@ export function Field(props: FieldProps): JSX.Element {
   );
 }
 
+export type Answers = Record<string, string | number | boolean | string[]>;
+
 /** What the form sends: trimmed strings, numbers as numbers, consent as a boolean; empty answers left out. */
-export function toAnswers(fields: FormField[], values: Record<string, FieldValue>): Record<string, string | number | boolean | string[]> {
-  const answers: Record<string, string | number | boolean | string[]> = {};
+export function toAnswers(fields: FormField[], values: Record<string, FieldValue>): Answers {
+  const answers: Answers = {};
   for (const field of fields) {
     const value = values[field.key];
     switch (field.type) {

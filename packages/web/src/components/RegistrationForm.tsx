@@ -1,40 +1,32 @@
 import { For, Match, Show, Switch, createSignal, onMount, type JSX } from "solid-js";
 import { createStore } from "solid-js/store";
 import { A, action, useAction } from "@solidjs/router";
-import { api, ApiError, newIdempotencyKey } from "../api.ts";
+import type { InferResponseType } from "hono/client";
+import { ApiError, client, newIdempotencyKey, parseResponse } from "../api.ts";
 import { errorText, fieldErrorText, pick, tr } from "../i18n.ts";
 import { formatTimeRange } from "../format.ts";
-import type { Answers, CampaignDetail, OrgUnit, RegistrationCreated, SessionView } from "../types.ts";
-import { Field, fieldId, toAnswers, validate, type FieldValue, type Message } from "./FormFields.tsx";
+import type { CampaignDetail, OrgUnit, SessionView } from "../types.ts";
+import { Field, fieldId, toAnswers, validate, type Answers, type FieldValue, type Message } from "./FormFields.tsx";
 
 export const register = action(
   async (input: { campaignId: string; sessionId: string; answers: Answers; idempotencyKey: string }) => {
-    const body = await api.post<{ registration: RegistrationCreated }>(
-      `/api/campaigns/${encodeURIComponent(input.campaignId)}/registrations`,
-      { sessionId: input.sessionId, answers: input.answers },
-      { "Idempotency-Key": input.idempotencyKey },
+    const { registration } = await parseResponse(
+      client.api.campaigns[":id"].registrations.$post(
+        { param: { id: encodeURIComponent(input.campaignId) }, json: { sessionId: input.sessionId, answers: input.answers } },
+        { headers: { "Idempotency-Key": input.idempotencyKey } },
+      ),
     );
-    return body.registration;
+    return registration;
   },
   "register",
 );
 
-/** `details.fields` as `{ key: code }` or as a list of `{ key|field|path, code|message }`. */
+type Registration = InferResponseType<(typeof client.api.campaigns)[":id"]["registrations"]["$post"]>["registration"];
+
+/** A 422's `details.fields`, `{ fieldKey: reason }`, as a message per field. */
 export function fieldErrorsFrom(details: unknown): Record<string, Message> {
-  const out: Record<string, Message> = {};
-  const fields = (details as { fields?: unknown } | undefined)?.fields ?? details;
-  if (Array.isArray(fields)) {
-    for (const item of fields) {
-      if (!item || typeof item !== "object") continue;
-      const i = item as { key?: unknown; field?: unknown; path?: unknown };
-      const path = Array.isArray(i.path) ? i.path[i.path.length - 1] : i.path;
-      const key = i.key ?? i.field ?? path;
-      if (typeof key === "string") out[key] = () => fieldErrorText(item);
-    }
-  } else if (fields && typeof fields === "object") {
-    for (const [key, value] of Object.entries(fields)) out[key] = () => fieldErrorText(value);
-  }
-  return out;
+  const fields = (details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
+  return Object.fromEntries(Object.entries(fields).map(([key, reason]) => [key, () => fieldErrorText(reason)]));
 }
 
 /** Moves focus to a field; false when it was there already (then nothing new is read out). */
@@ -58,7 +50,7 @@ export function RegistrationForm(props: {
   const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
   const [formError, setFormError] = createSignal<{ text: Message; alert: boolean; code?: string }>();
   const [pending, setPending] = createSignal(false);
-  const [result, setResult] = createSignal<RegistrationCreated>();
+  const [result, setResult] = createSignal<Registration>();
   const send = useAction(register);
   // One key per opened form: a double tap or a retry after a lost answer books one seat only.
   let idempotencyKey = newIdempotencyKey();

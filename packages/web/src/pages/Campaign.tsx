@@ -8,7 +8,7 @@ import {
   useSearchParams,
   type RoutePreloadFuncArgs,
 } from "@solidjs/router";
-import { api } from "../api.ts";
+import { client, parseResponse } from "../api.ts";
 import { pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDate, formatTimeRange, isPast } from "../format.ts";
 import { getMe, getOrgUnits } from "../session.ts";
@@ -16,9 +16,9 @@ import type { CampaignDetail, OrgUnit, SessionView } from "../types.ts";
 import { PhaseBadge, phaseKey, unitName } from "../components/CampaignCards.tsx";
 import { RegistrationForm } from "../components/RegistrationForm.tsx";
 
-export const getCampaign = query(async (id: string): Promise<CampaignDetail> => {
-  const body = await api.get<{ campaign: CampaignDetail } | CampaignDetail>(`/api/campaigns/${encodeURIComponent(id)}`);
-  return "campaign" in body ? body.campaign : body;
+export const getCampaign = query(async (id: string) => {
+  const { campaign } = await parseResponse(client.api.campaigns[":id"].$get({ param: { id: encodeURIComponent(id) } }));
+  return campaign;
 }, "campaign");
 
 export function preloadCampaign({ params }: RoutePreloadFuncArgs): void {
@@ -49,7 +49,7 @@ function SessionCard(props: {
       <p class={`seats seats-${state()}`} data-testid={`session-seats-${props.session.id}`}>
         <Switch>
           <Match when={state() === "open"}>{tr("campaign.seatsLeft", { n: props.session.seatsLeft })}</Match>
-          <Match when={state() === "waitlist"}>{tr("campaign.fullWaitlist", { n: props.session.waiting ?? 0 })}</Match>
+          <Match when={state() === "waitlist"}>{tr("campaign.fullWaitlist", { n: props.session.waiting })}</Match>
           <Match when={state() === "full"}>{tr("campaign.full")}</Match>
           <Match when={state() === "past"}>{tr("campaign.sessionPast")}</Match>
           <Match when={state() === "closed"}>

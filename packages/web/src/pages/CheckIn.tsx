@@ -1,15 +1,18 @@
 import { Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from "solid-js";
 import { A, action, createAsync, useAction, useSearchParams } from "@solidjs/router";
-import { api, ApiError } from "../api.ts";
+import type { InferResponseType } from "hono/client";
+import { ApiError, client, parseResponse } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
 import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
 import { getMe, isOrganiser } from "../session.ts";
-import type { CheckIn as CheckInResult } from "../types.ts";
 
-export const checkIn = action(async (ticketCode: string) => {
-  return api.post<CheckInResult>("/api/admin/checkins", { ticketCode });
-}, "checkIn");
+export const checkIn = action(
+  (ticketCode: string) => parseResponse(client.api.admin.checkins.$post({ json: { ticketCode } })),
+  "checkIn",
+);
+
+type CheckInResult = InferResponseType<typeof client.api.admin.checkins.$post>;
 
 type Outcome =
   | { kind: "success"; result: CheckInResult }
@@ -232,19 +235,23 @@ function CheckInDesk(): JSX.Element {
               <Match when={o().kind === "success" && (o() as Extract<Outcome, { kind: "success" }>)}>
                 {(success) => {
                   const reg = () => success().result.registration;
-                  const sessionTitle = () =>
-                    reg().session ? pick(reg().session?.title ?? "", reg().session?.titleEn) : (reg().sessionTitle ?? "");
+                  // Masked by the server (王*兰, 139****5678): enough to match the person at the door.
+                  const answer = (key: string) => {
+                    const r = reg();
+                    const v = "answers" in r ? (r.answers as Record<string, unknown>)[key] : undefined;
+                    return typeof v === "string" ? v : undefined;
+                  };
                   return (
                     <div class="checkin-result checkin-success" data-testid="checkin-result" data-state="success">
                       <p class="checkin-headline">
                         <span aria-hidden="true">✓</span> {tr("checkin.success")}
                       </p>
-                      <Show when={reg().name}>{(name) => <p>{tr("checkin.name", { name: name() })}</p>}</Show>
-                      <Show when={reg().phone}>{(phone) => <p>{tr("checkin.phone", { phone: phone() })}</p>}</Show>
-                      <Show when={reg().campaignTitle}>
-                        {(title) => <p>{pick(title(), reg().campaignTitleEn)}</p>}
+                      <Show when={answer("name")}>{(name) => <p>{tr("checkin.name", { name: name() })}</p>}</Show>
+                      <Show when={answer("phone")}>{(phone) => <p>{tr("checkin.phone", { phone: phone() })}</p>}</Show>
+                      <Show when={reg().campaignTitle}>{(title) => <p>{title()}</p>}</Show>
+                      <Show when={reg().session}>
+                        {(session) => <p>{tr("checkin.session", { title: pick(session().title, session().titleEn) })}</p>}
                       </Show>
-                      <Show when={sessionTitle()}>{(title) => <p>{tr("checkin.session", { title: title() })}</p>}</Show>
                       <p>{tr("checkin.at", { time: formatDateTime(success().result.checkedInAt) })}</p>
                     </div>
                   );

@@ -1,24 +1,14 @@
 import { Show, type JSX } from "solid-js";
 import { createAsync, query } from "@solidjs/router";
-import { api } from "../api.ts";
+import { client, parseResponse } from "../api.ts";
 import { tr, usePageTitle } from "../i18n.ts";
 import { formatDate } from "../format.ts";
 import { getOrgUnits } from "../session.ts";
 import { CampaignCard, KindGroups } from "../components/CampaignCards.tsx";
-import type { CampaignSummary, OrgUnit, Page } from "../types.ts";
+import type { CampaignSummary, OrgUnit } from "../types.ts";
 
-const MAX_PAGES = 5;
-
-export const getCampaigns = query(async (): Promise<CampaignSummary[]> => {
-  const items: CampaignSummary[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const qs: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : "?limit=100";
-    const body: Page<CampaignSummary> = await api.get<Page<CampaignSummary>>(`/api/campaigns${qs}`);
-    items.push(...body.items);
-    cursor = body.cursor;
-    if (!cursor) break;
-  }
+export const getCampaigns = query(async () => {
+  const { items } = await parseResponse(client.api.campaigns.$get({ query: {} }));
   return items;
 }, "campaigns");
 
@@ -30,7 +20,7 @@ export function preloadHome(): void {
 /** Until when the current phase runs, while it is open. */
 function closes(c: CampaignSummary): string | undefined {
   if (c.phase === "closed" || c.phase === "upcoming") return undefined;
-  return c.phases?.find((p) => p.name === c.phase)?.closesAt;
+  return c.phases.find((p) => p.name === c.phase)?.closesAt;
 }
 
 export default function Home(): JSX.Element {

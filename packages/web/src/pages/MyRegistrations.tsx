@@ -1,24 +1,27 @@
 import { For, Match, Show, Suspense, Switch, createSignal, type JSX } from "solid-js";
 import { A, action, createAsync, createAsyncStore, query, useAction } from "@solidjs/router";
-import { api } from "../api.ts";
+import type { InferResponseType } from "hono/client";
+import { client, parseResponse } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
 import { RequireSignIn } from "../components/RequireSignIn.tsx";
 import { Loading } from "../components/Layout.tsx";
-import type { MyRegistration, Page, Ticket } from "../types.ts";
 
-export const getMyRegistrations = query(async (): Promise<MyRegistration[]> => {
-  const body = await api.get<Page<MyRegistration>>("/api/me/registrations?limit=100");
-  return body.items;
+export const getMyRegistrations = query(async () => {
+  const { items } = await parseResponse(client.api.me.registrations.$get({ query: { limit: "100" } }));
+  return items;
 }, "myRegistrations");
 
-export const getTicket = query(async (id: string): Promise<Ticket> => {
-  return api.get<Ticket>(`/api/registrations/${encodeURIComponent(id)}/ticket`);
-}, "ticket");
+type MyRegistration = InferResponseType<typeof client.api.me.registrations.$get>["items"][number];
+
+export const getTicket = query(
+  (id: string) => parseResponse(client.api.registrations[":id"].ticket.$get({ param: { id: encodeURIComponent(id) } })),
+  "ticket",
+);
 
 export const cancelRegistration = action(async (id: string) => {
-  const body = await api.del<{ registration: { status: string } }>(`/api/registrations/${encodeURIComponent(id)}`);
-  return body.registration;
+  const { registration } = await parseResponse(client.api.registrations[":id"].$delete({ param: { id: encodeURIComponent(id) } }));
+  return registration;
 }, "cancelRegistration");
 
 export function preloadMyRegistrations(): void {

@@ -1,16 +1,17 @@
 import { Show, type JSX } from "solid-js";
 import { A, createAsync, query } from "@solidjs/router";
-import { api } from "../api.ts";
+import type { InferResponseType } from "hono/client";
+import { client, parseResponse } from "../api.ts";
 import { tr, usePageTitle } from "../i18n.ts";
 import { formatList } from "../format.ts";
 import { getOrgUnits } from "../session.ts";
 import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
 import { CampaignCard, KindGroups, StatusBadge, unitName } from "../components/CampaignCards.tsx";
-import type { AdminCampaign, AdminCampaignList, OrgUnit } from "../types.ts";
+import type { OrgUnit } from "../types.ts";
 
-export const getAdminCampaigns = query(async (): Promise<AdminCampaignList> => {
-  return api.get<AdminCampaignList>("/api/admin/campaigns");
-}, "adminCampaigns");
+export const getAdminCampaigns = query(() => parseResponse(client.api.admin.campaigns.$get()), "adminCampaigns");
+
+type AdminCampaignSummary = InferResponseType<typeof client.api.admin.campaigns.$get>["items"][number];
 
 export function preloadOrganiser(): void {
   // Only worth it for an organiser; a 401/403 here is ignored (the page says what to do).
@@ -19,7 +20,7 @@ export function preloadOrganiser(): void {
 }
 
 /** What needs her now comes first: open phases, then those not started yet, then the finished. */
-function urgency(c: AdminCampaign): number {
+function urgency(c: AdminCampaignSummary): number {
   if (c.phase === "closed") return 2;
   if (c.phase === "upcoming" || c.status === "draft") return 1;
   return 0;

@@ -10,7 +10,8 @@ import {
   useSearchParams,
   type RoutePreloadFuncArgs,
 } from "@solidjs/router";
-import { api, ApiError, newIdempotencyKey } from "../api.ts";
+import type { InferRequestType, InferResponseType } from "hono/client";
+import { ApiError, client, newIdempotencyKey, parseResponse } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime, formatTimeRange } from "../format.ts";
 import { getMe, getOrgUnits, ownsUnit } from "../session.ts";
@@ -18,52 +19,48 @@ import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
 import { Loading } from "../components/Layout.tsx";
 import { fieldErrorsFrom } from "../components/RegistrationForm.tsx";
 import type { Message } from "../components/FormFields.tsx";
-import type { AdminCampaign, AdminRegistration, OrgUnit, Page, SessionView } from "../types.ts";
+import type { AdminCampaign, OrgUnit, SessionView } from "../types.ts";
 import { PhaseBadge, StatusBadge, unitName } from "../components/CampaignCards.tsx";
 
 const PAGE_SIZE = 50;
 const MAX_CAPACITY = 100_000;
 
-const campaignPath = (id: string) => `/api/admin/campaigns/${encodeURIComponent(id)}`;
+const campaignApi = client.api.admin.campaigns[":id"];
+const byId = (id: string) => ({ param: { id: encodeURIComponent(id) } });
 
-export const getAdminCampaign = query(async (id: string): Promise<AdminCampaign> => {
-  const body = await api.get<{ campaign: AdminCampaign }>(campaignPath(id));
-  return body.campaign;
+export const getAdminCampaign = query(async (id: string) => {
+  const { campaign } = await parseResponse(campaignApi.$get(byId(id)));
+  return campaign;
 }, "adminCampaign");
 
 export const getSessionRegistrations = query(
-  async (campaignId: string, sessionId: string, cursor: string | undefined): Promise<Page<AdminRegistration>> => {
-    const qs = new URLSearchParams({ sessionId, limit: String(PAGE_SIZE) });
-    if (cursor) qs.set("cursor", cursor);
-    return api.get<Page<AdminRegistration>>(`${campaignPath(campaignId)}/registrations?${qs}`);
-  },
+  (campaignId: string, sessionId: string, cursor: string | undefined) =>
+    parseResponse(campaignApi.registrations.$get({ ...byId(campaignId), query: { sessionId, limit: String(PAGE_SIZE), cursor } })),
   "adminRegistrations",
 );
 
+type AdminRegistration = InferResponseType<typeof campaignApi.registrations.$get>["items"][number];
+
 export const updateSession = action(
   async (input: { campaignId: string; sessionId: string; change: { capacity?: number; waitlist?: boolean } }) => {
-    const body = await api.patch<{ session: SessionView }>(
-      `${campaignPath(input.campaignId)}/sessions/${encodeURIComponent(input.sessionId)}`,
-      input.change,
+    const { session } = await parseResponse(
+      campaignApi.sessions[":sessionId"].$patch({
+        param: { id: encodeURIComponent(input.campaignId), sessionId: encodeURIComponent(input.sessionId) },
+        json: input.change,
+      }),
     );
-    return body.session;
+    return session;
   },
   "updateSession",
 );
 
-interface NewSession {
-  title: string;
-  startsAt: string;
-  venue: string;
-  capacity: number;
-  waitlist: boolean;
-}
+type NewSession = InferRequestType<typeof campaignApi.sessions.$post>["json"];
 
 export const addSession = action(async (input: { campaignId: string; session: NewSession; idempotencyKey: string }) => {
-  const body = await api.post<{ session: SessionView }>(`${campaignPath(input.campaignId)}/sessions`, input.session, {
-    "Idempotency-Key": input.idempotencyKey,
-  });
-  return body.session;
+  const { session } = await parseResponse(
+    campaignApi.sessions.$post({ ...byId(input.campaignId), json: input.session }, { headers: { "Idempotency-Key": input.idempotencyKey } }),
+  );
+  return session;
 }, "addSession");
 
 export function preloadOrganiserCampaign({ params }: RoutePreloadFuncArgs): void {
@@ -81,7 +78,7 @@ function parseCapacity(text: string): number | undefined {
 
 /** The answer keys that hold her name and her phone (the server masks exactly these). */
 function personKeys(campaign: AdminCampaign): { name?: string; phone?: string } {
-  const fields = campaign.form?.fields ?? [];
+  const fields = campaign.form.fields;
   return {
     name: fields.find((f) => f.type === "text" && /(^name$|Name$)/.test(f.key) && !/^(team|dance|story|title)/i.test(f.key))?.key,
     phone: fields.find((f) => f.type === "phone")?.key,
@@ -290,8 +287,8 @@ function SessionCard(props: {
         {tr("organiser.counts", { taken: taken(), capacity: props.session.capacity })}
       </p>
       <p class="card-line" data-testid={`session-waiting-${id()}`}>
-        {props.session.waitlist || (props.session.waiting ?? 0) > 0
-          ? tr("organiser.waiting", { n: props.session.waiting ?? 0 })
+        {props.session.waitlist || props.session.waiting > 0
+          ? tr("organiser.waiting", { n: props.session.waiting })
           : tr("organiser.noWaitlist")}
       </p>
       <div aria-live="polite">
@@ -574,7 +571,7 @@ const inWeChat = () => typeof navigator !== "undefined" && navigator.userAgent.i
 
 function Downloads(props: { campaign: AdminCampaign }): JSX.Element {
   const me = createAsync(() => getMe().catch(() => null));
-  const csv = () => `${campaignPath(props.campaign.id)}/registrations.csv`;
+  const csv = (full?: "1") => campaignApi["registrations.csv"].$path({ ...byId(props.campaign.id), query: { full } });
   return (
     <section class="group" aria-labelledby="downloads-heading">
       <h2 id="downloads-heading">{tr("organiser.downloads")}</h2>
@@ -593,7 +590,7 @@ function Downloads(props: { campaign: AdminCampaign }): JSX.Element {
         <p class="notice notice-warn" data-testid="download-full-warning">
           {tr("organiser.downloadFullWarning")}
         </p>
-        <a href={`${csv()}?full=1`} download="" class="button button-secondary" data-testid="download-csv-full">
+        <a href={csv("1")} download="" class="button button-secondary" data-testid="download-csv-full">
           {tr("organiser.downloadFull")}
         </a>
       </Show>

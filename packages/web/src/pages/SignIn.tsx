@@ -1,28 +1,27 @@
 import { Show, createSignal, onCleanup, onMount, type JSX } from "solid-js";
 import { A, action, createAsync, query, useAction, useNavigate, useSearchParams } from "@solidjs/router";
-import { api, ApiError } from "../api.ts";
+import { ApiError, client, parseResponse } from "../api.ts";
 import { errorText, tr, usePageTitle } from "../i18n.ts";
 import { getMe, safeNext } from "../session.ts";
-import type { User } from "../types.ts";
 
 const RESEND_SECONDS = 60;
 
 /** Whether this is the local stage, where the one-time codes land in a dev outbox. */
-export const getHealth = query(async (): Promise<{ ok: boolean; stage?: string }> => {
+export const getHealth = query(async () => {
   try {
-    return await api.get<{ ok: boolean; stage?: string }>("/api/health");
+    return await parseResponse(client.api.health.$get());
   } catch {
-    return { ok: false };
+    return { ok: false, stage: undefined };
   }
 }, "health");
 
 export const requestCode = action(async (phone: string) => {
-  await api.post<void>("/api/auth/otp", { phone });
+  await client.api.auth.otp.$post({ json: { phone } });
 }, "requestCode");
 
 export const login = action(async (input: { phone: string; code: string }) => {
-  const body = await api.post<{ user: User }>("/api/auth/login", input);
-  return body.user;
+  const { user } = await parseResponse(client.api.auth.login.$post({ json: input }));
+  return user;
 }, "login");
 
 const digits = (text: string) => text.replace(/\D/g, "");
