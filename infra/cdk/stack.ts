@@ -5,6 +5,7 @@
  * web (CloudFront) ─┬─ /*      → S3 bucket of the built SPA (OAC), SPA fallback for the web only
  *                   └─ /api/*  → HTTP API → Lambda (Hono) → DynamoDB table, upload bucket
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
@@ -20,6 +21,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { tableDefinition } from "../../packages/core/src/table/index.ts";
+import { API_VIEWER_HEADERS, VIEWER_ADDRESS_HEADER } from "../api-origin-request.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -101,6 +103,9 @@ export class JinguoStack extends Stack {
         SESSION_SECRET_ARN: sessionSecret.secretArn,
         UPLOAD_BUCKET: this.uploads.bucketName,
         RATE_LIMIT_PER_CLIENT: "on",
+        // /api/* is served through the distribution below, whose origin request policy has
+        // CloudFront write CloudFront-Viewer-Address (packages/functions/src/client.ts).
+        TRUST_CLOUDFRONT_VIEWER_ADDRESS: "on",
       },
     } satisfies Partial<lambda.FunctionProps>;
 
@@ -167,6 +172,21 @@ export class JinguoStack extends Stack {
       ),
     });
 
+    // What reaches the API (infra/api-origin-request.ts): the viewer headers it reads, the
+    // viewer's address as CloudFront saw it, all cookies and query strings. Host stays the API's.
+    //
+    // The function trusts CloudFront-Viewer-Address because the API is meant to be reached only
+    // through this distribution: the execute-api URL (output ApiEndpoint) is not to be published.
+    // Whoever calls it directly can write that header and so choose her per-client bucket; the
+    // per-number limits still hold. Closing the direct URL needs a shared origin secret checked
+    // by the function or a custom domain with the default endpoint disabled — not done here.
+    const apiOriginRequest = new cloudfront.OriginRequestPolicy(this, "ApiOriginRequest", {
+      comment: "巾帼活动平台 /api: the viewer headers the API reads and the viewer's address",
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS, VIEWER_ADDRESS_HEADER),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.all(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+    });
+
     // https://{apiId}.execute-api.{region}.amazonaws.com → the host name.
     const apiDomain = Fn.select(2, Fn.split("/", this.api.apiEndpoint));
     this.distribution = new cloudfront.Distribution(this, "Web", {
@@ -190,19 +210,44 @@ export class JinguoStack extends Stack {
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // Cookies, query strings and headers reach the API; Host stays the API's own.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          originRequestPolicy: apiOriginRequest,
         },
       },
     });
 
+    // Two uploads, because WeChat's browser caches hard and may hold an old index.html for a
+    // while: it must still find the scripts that page names.
+    //  - assets/*: file names carry a content hash, so they are cached for a year and never
+    //    deleted on a new deploy (prune off); nothing to invalidate.
+    //  - index.html and the other top-level files: revalidated on every load (no-cache), old ones
+    //    pruned, and invalidated at the edge. Uploaded after the assets, so a new index.html
+    //    never points at a script that is not there yet.
     if (props.webAssetsPath) {
-      new s3deploy.BucketDeployment(this, "WebDeployment", {
-        sources: [s3deploy.Source.asset(props.webAssetsPath)],
+      const assets = new s3deploy.BucketDeployment(this, "WebAssetsDeployment", {
+        sources: [s3deploy.Source.asset(join(props.webAssetsPath, "assets"))],
         destinationBucket: webBucket,
-        distribution: this.distribution,
-        distributionPaths: ["/*"],
+        destinationKeyPrefix: "assets/",
+        prune: false,
+        cacheControl: [
+          s3deploy.CacheControl.setPublic(),
+          s3deploy.CacheControl.maxAge(Duration.days(365)),
+          s3deploy.CacheControl.immutable(),
+        ],
       });
+      const pages = new s3deploy.BucketDeployment(this, "WebPagesDeployment", {
+        sources: [s3deploy.Source.asset(props.webAssetsPath, { exclude: ["assets"] })],
+        destinationBucket: webBucket,
+        // Neither uploaded nor pruned by this deployment: assets/ belongs to the one above.
+        exclude: ["assets/*"],
+        prune: true,
+        cacheControl: [s3deploy.CacheControl.noCache()],
+        distribution: this.distribution,
+        // Every path without a file extension is served as /index.html (SpaRewrite) and cached
+        // under that rewritten path; "/" is listed too. Other top-level files are no-cache, so
+        // the edge holds them no longer than the cache policy's minimum TTL (1 s).
+        distributionPaths: ["/", "/index.html"],
+      });
+      pages.node.addDependency(assets);
     }
 
     new CfnOutput(this, "Url", { value: `https://${this.distribution.distributionDomainName}` });

@@ -13,6 +13,11 @@ export interface Deps {
   sms: SmsSender;
   /** per-client (per-IP) limits: on in the cloud, off by default locally (API.md) */
   rateLimitPerClient: boolean;
+  /**
+   * CloudFront is in front of the API and writes `CloudFront-Viewer-Address`: per-client
+   * limits key on that viewer, not on the edge's address (see client.ts).
+   */
+  trustCloudFrontViewerAddress?: boolean;
   /** where people open the web app, for links in QR codes; default: the origin each request came to */
   publicUrl?: string;
 }

@@ -35,6 +35,7 @@ const ready = sessionSecret().then((secret) =>
       stage: process.env.STAGE ?? "production",
       sms,
       rateLimitPerClient: process.env.RATE_LIMIT_PER_CLIENT !== "off",
+      trustCloudFrontViewerAddress: process.env.TRUST_CLOUDFRONT_VIEWER_ADDRESS === "on",
       ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
     }),
   ),

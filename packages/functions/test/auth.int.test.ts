@@ -384,8 +384,16 @@ describe("the stage", () => {
 });
 
 describe("per-client limit (when on)", () => {
-  const limited = () =>
-    createApp({ db: api.db, clock, secret: randomBytes(32).toString("base64url"), stage: "production", sms: { sendOtp: async () => {}, sendNotice: async () => {} }, rateLimitPerClient: true });
+  const limited = (trustCloudFrontViewerAddress = false) =>
+    createApp({
+      db: api.db,
+      clock,
+      secret: randomBytes(32).toString("base64url"),
+      stage: "production",
+      sms: { sendOtp: async () => {}, sendNotice: async () => {} },
+      rateLimitPerClient: true,
+      trustCloudFrontViewerAddress,
+    });
   const askFrom = (app: ReturnType<typeof createApp>, phone: string, address: string, headers: Record<string, string> = {}) =>
     app.request(
       `${ORIGIN}/api/auth/otp`,
@@ -423,5 +431,69 @@ describe("per-client limit (when on)", () => {
       const res = await askFrom(app, api.newPhone(), "203.0.113.9", { "x-forwarded-for": xff });
       expect(res.status, xff.slice(0, 20)).toBeLessThan(500);
     }
+  });
+
+  describe("behind CloudFront (trustCloudFrontViewerAddress)", () => {
+    // Every request below comes in from one CloudFront edge, as the function sees it.
+    const edge = "192.0.2.50";
+    const viewer = (address: string) => ({ "cloudfront-viewer-address": address });
+
+    it("each viewer has her own limit, though all come through one edge; another port is the same viewer", async () => {
+      nextMinute();
+      const app = limited(true);
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await askFrom(app, api.newPhone(), edge, viewer(`203.0.113.30:${50_000 + i}`))).status);
+      expect(statuses).toEqual(Array(30).fill(204));
+      const last = await askFrom(app, api.newPhone(), edge, viewer("203.0.113.30:61000"));
+      expect(last.status).toBe(429);
+      expect(((await last.json()) as any).error.code).toBe("RATE_LIMITED");
+      // Another woman behind the same edge is not held up.
+      expect((await askFrom(app, api.newPhone(), edge, viewer("203.0.113.31:50000"))).status).toBe(204);
+    });
+
+    it("an IPv6 viewer: only the last :port is dropped, and the case of the hex digits does not matter", async () => {
+      nextMinute();
+      const app = limited(true);
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await askFrom(app, api.newPhone(), edge, viewer(`2001:DB8::30:${40_000 + i}`))).status);
+      expect(statuses).toEqual(Array(30).fill(204));
+      expect((await askFrom(app, api.newPhone(), edge, viewer("2001:db8::30:443"))).status).toBe(429);
+      expect((await askFrom(app, api.newPhone(), edge, viewer("2001:db8::31:443"))).status).toBe(204);
+    });
+
+    it("a malformed or oversized header is never a 5xx and counts against the source address", async () => {
+      nextMinute();
+      const app = limited(true);
+      const source = "192.0.2.60";
+      const forged = [
+        "x".repeat(10_000),
+        "1".repeat(3000),
+        `${"1:".repeat(30)}1:443`, // longer than any address
+        "not-an-ip:80",
+        "203.0.113.5", // no port
+        ":80",
+        "1.2.3.4.5:80",
+        "[2001:db8::1]:443",
+        "1.2.3.4:999999",
+        "1.2.3.4:80, 5.6.7.8:80",
+        "\u00e9\u00ff:1",
+        " , ",
+        "",
+      ];
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await askFrom(app, api.newPhone(), source, viewer(forged[i % forged.length]!))).status);
+      expect(statuses).toEqual(Array(30).fill(204));
+      // All thirty were counted against the source address, so the 31st is refused.
+      expect((await askFrom(app, api.newPhone(), source, viewer("not-an-ip:80"))).status).toBe(429);
+    });
+
+    it("negative control: with the setting off, the header is ignored and rotating it does not get round the limit", async () => {
+      nextMinute();
+      const app = limited(false);
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) statuses.push((await askFrom(app, api.newPhone(), "192.0.2.70", viewer(`198.51.100.${i}:443`))).status);
+      expect(statuses.slice(0, 30)).toEqual(Array(30).fill(204));
+      expect(statuses[30]).toBe(429);
+    });
   });
 });

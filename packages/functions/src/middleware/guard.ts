@@ -27,7 +27,9 @@ export const csrf = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header("origin");
   const header = c.req.header("x-csrf-token");
   const cookie = getCookie(c, CSRF_COOKIE);
-  const sameOrigin = origin !== undefined && origin === requestOrigin(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto"));
+  // Behind CloudFront the Host is the API gateway's, so the public site's origin counts too.
+  const ours = [requestOrigin(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")), c.var.deps.publicUrl];
+  const sameOrigin = origin !== undefined && ours.includes(origin);
   const echoed = !!cookie && !!header && header === cookie;
   if (!sameOrigin && !echoed) return problem(c, "CSRF");
   return next();
