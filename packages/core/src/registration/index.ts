@@ -113,12 +113,11 @@ export const organiserView = (campaign: Campaign, r: Registration) => ({
 });
 
 /**
- * A campaign's registrations, session by session. The cursor says which session and where
+ * The registrations of a campaign's sessions, session by session. The cursor says which session and where
  * in it to go on, so a long list pages without a Scan.
  */
 export async function listForCampaign(
   db: Db,
-  campaign: Campaign,
   sessions: Session[],
   opts: { limit: number; cursor?: { s: number; k?: Record<string, any> }; sessionId?: string },
 ) {

@@ -150,7 +150,7 @@ export const admin = new Hono<AppEnv>()
     const all: Registration.Registration[] = [];
     let cursor: { s: number; k?: Record<string, any> } | undefined;
     do {
-      const page = await Registration.listForCampaign(c.var.deps.db, campaign, sessions, { limit: 100, cursor });
+      const page = await Registration.listForCampaign(c.var.deps.db, sessions, { limit: 100, cursor });
       all.push(...page.items);
       cursor = page.next;
     } while (cursor);
@@ -168,7 +168,7 @@ export const admin = new Hono<AppEnv>()
     async (c) => {
       const { campaign, sessions } = await managed(c, c.req.param("id"));
       const q = c.req.valid("query");
-      const page = await Registration.listForCampaign(c.var.deps.db, campaign, sessions, {
+      const page = await Registration.listForCampaign(c.var.deps.db, sessions, {
         limit: q.limit,
         cursor: decodeCursor(q.cursor),
         sessionId: q.sessionId,
