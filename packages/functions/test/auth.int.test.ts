@@ -1,9 +1,12 @@
-import { describe, it, expect, beforeAll } from "vitest";
-import { randomBytes } from "node:crypto";
+import { describe, it, expect, beforeAll, inject } from "vitest";
+import { createHmac, randomBytes } from "node:crypto";
 import { createApp } from "@jinguo/functions";
-import { OTP_MAX_TRIES, OTP_TTL_MS, otpGuards } from "@jinguo/core/identity";
+import { OTP_MAX_TRIES, OTP_TTL_MS, otpGuards, REVOCATION_REFRESH_MS, revocationGuards } from "@jinguo/core/identity";
 import { devOutbox } from "@jinguo/core/sms";
-import { testApi, fixedClock, ORIGIN, type TestApi } from "../../../test/harness.ts";
+import { createDb, queryAll } from "@jinguo/core/db";
+import { addSession } from "@jinguo/core/registration";
+import type { Clock } from "@jinguo/core/clock";
+import { testApi, fixedClock, readResponse, lectureAnswers, LECTURES, ORIGIN, type TestApi } from "../../../test/harness.ts";
 
 /**
  * Signing in by number and one-time code (API.md, Identity), on a clock the test moves: codes
@@ -495,5 +498,320 @@ describe("per-client limit (when on)", () => {
       expect(statuses.slice(0, 30)).toEqual(Array(30).fill(204));
       expect(statuses[30]).toBe(429);
     });
+  });
+});
+
+describe("signing out for real (the token is revoked, not only the cookie cleared)", () => {
+  // Its own table and clock: the refresh interval is driven by this clock, to the millisecond.
+  const time = fixedClock("2026-07-01T02:00:05.000Z");
+  let t: TestApi;
+  let session: { id: string };
+
+  beforeAll(async () => {
+    t = await testApi({ clock: time });
+    session = await addSession(t.db, LECTURES, {
+      title: "退出测试场",
+      startsAt: new Date(time.now().getTime() + 20 * 86_400_000).toISOString(),
+      venue: "测试会场",
+      capacity: 100,
+      waitlist: false,
+    });
+  });
+
+  /** The same number signs in again: a fresh one-a-minute window for its code. */
+  const aMinuteLater = () => time.advance(61_000);
+  /** Another phone (or a thief) holding a copy of this person's cookie. */
+  const copyOf = (c: Client) => {
+    const copy = t.client();
+    copy.jar.set("sid", c.jar.get("sid")!);
+    return copy;
+  };
+  const register = (c: Client, phone: string) =>
+    c.post(`/api/campaigns/${LECTURES}/registrations`, { sessionId: session.id, answers: lectureAnswers(phone) });
+
+  it("after logout a copy of the old cookie is refused: /api/me and a registration are 401", async () => {
+    const phone = t.newPhone();
+    const c = t.client();
+    await c.signIn(phone);
+    const copy = copyOf(c);
+    // Control: before the logout the copy is as good as the original.
+    expect((await copy.get("/api/me")).status).toBe(200);
+    const out = await c.post("/api/auth/logout");
+    expect(out.status).toBe(204);
+    expect(sessionCookie(out)).toMatch(/^sid=;.*max-age=0/i);
+    expectError(await copy.get("/api/me"), 401, "UNAUTHENTICATED");
+    expectError(await register(copy, phone), 401, "UNAUTHENTICATED");
+    expectError(await copy.get("/api/me/registrations"), 401, "UNAUTHENTICATED");
+    // Posting logout again with the dead copy is harmless: 204, nothing comes back to life.
+    expect((await copy.post("/api/auth/logout")).status).toBe(204);
+    expectError(await copyOf(c).get("/api/me"), 401, "UNAUTHENTICATED");
+  });
+
+  it("a registration with a live cookie goes through (so the 401 above is the revocation)", async () => {
+    const phone = t.newPhone();
+    const c = t.client();
+    await c.signIn(phone);
+    const res = await register(copyOf(c), phone);
+    expect(res.status, res.text).toBe(201);
+  });
+
+  it("a plain logout leaves her other phone signed in; 在所有设备上退出登录 ends both; signing in again works", async () => {
+    const phone = t.newPhone();
+    const mine = t.client();
+    const other = t.client();
+    await mine.signIn(phone);
+    aMinuteLater();
+    await other.signIn(phone);
+    const stolen = copyOf(other);
+
+    expect((await mine.post("/api/auth/logout")).status).toBe(204);
+    expectError(await mine.get("/api/me"), 401, "UNAUTHENTICATED");
+    expect((await other.get("/api/me")).status).toBe(200);
+
+    aMinuteLater();
+    await mine.signIn(phone);
+    const out = await mine.post("/api/auth/logout-everywhere");
+    expect(out.status).toBe(204);
+    expect(out.text).toBe("");
+    expect(sessionCookie(out)).toMatch(/^sid=;.*max-age=0/i);
+    for (const c of [mine, other, stolen]) expectError(await c.get("/api/me"), 401, "UNAUTHENTICATED");
+    expectError(await register(stolen, phone), 401, "UNAUTHENTICATED");
+
+    // At the very same instant (the clock does not move), a new sign-in is not caught by it.
+    const fresh = t.client();
+    const otp = await fresh.post("/api/auth/otp", { phone });
+    expect(otp.status).toBe(429); // one code a minute: wait, as a person would
+    aMinuteLater();
+    const back = t.client();
+    await back.signIn(phone);
+    expect((await back.get("/api/me")).status).toBe(200);
+    expect((await register(back, phone)).status).toBe(201);
+    // …and the old ones stay dead.
+    expectError(await stolen.get("/api/me"), 401, "UNAUTHENTICATED");
+  });
+
+  it("a sign-in in the same millisecond as 在所有设备上退出登录, just after it, survives it", async () => {
+    const phone = t.newPhone();
+    const c = t.client();
+    await c.signIn(phone);
+    aMinuteLater();
+    const other = t.client();
+    await other.post("/api/auth/otp", { phone });
+    const code = t.sent.get(phone)!;
+    // The clock stands still from here on: the cut-off and the new token share one instant.
+    expect((await c.post("/api/auth/logout-everywhere")).status).toBe(204);
+    expect((await other.post("/api/auth/login", { phone, code })).status).toBe(200);
+    expect((await other.get("/api/me")).status).toBe(200);
+    expectError(await c.get("/api/me"), 401, "UNAUTHENTICATED");
+  });
+
+  it("logout-everywhere needs a sign-in (401) and the CSRF check (403), and is never a 5xx", async () => {
+    const anon = t.client();
+    expectError(await anon.post("/api/auth/logout-everywhere"), 401, "UNAUTHENTICATED");
+    const phone = t.newPhone();
+    const c = t.client();
+    await c.signIn(phone);
+    const crossSite = await c.post("/api/auth/logout-everywhere", undefined, { origin: "https://evil.example" });
+    expect(crossSite.status).toBe(403);
+    expect((await c.get("/api/me")).status).toBe(200);
+    expect((await c.post("/api/auth/logout-everywhere", "{not json", { "content-type": "application/json" })).status).toBeLessThan(500);
+    // Logout with no cookie, or a forged one, is a plain 204.
+    expect((await anon.post("/api/auth/logout")).status).toBe(204);
+    const forged = t.client();
+    forged.jar.set("sid", "x.y");
+    expect((await forged.post("/api/auth/logout")).status).toBe(204);
+  });
+
+  it("each sign-out is kept in the table only as long as the tokens it ends would live (TTL expiresAt)", async () => {
+    const phone = t.newPhone();
+    const c = t.client();
+    await c.signIn(phone);
+    const [payload] = c.jar.get("sid")!.split(".") as [string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    time.advance(1234);
+    await c.post("/api/auth/logout");
+    aMinuteLater();
+    await c.signIn(phone);
+    time.advance(1000);
+    const cutOff = time.now().getTime();
+    await c.post("/api/auth/logout-everywhere");
+    const items = (await queryAll<Record<string, any>>(t.db, { partition: "REVOKED" })).filter((i) => i.uid === claims.uid);
+    expect(items).toEqual([
+      { pk: "REVOKED", sk: expect.stringMatching(/^2026-.*#t/), uid: claims.uid, jti: claims.jti, expiresAt: Math.ceil(claims.exp) },
+      { pk: "REVOKED", sk: expect.stringMatching(/^2026-.*#r/), uid: claims.uid, before: cutOff, expiresAt: Math.ceil(cutOff / 1000) + 30 * 86_400 },
+    ]);
+  });
+});
+
+describe("sign-outs across processes (several Lambdas over one table)", () => {
+  const time = fixedClock("2026-08-01T02:00:05.000Z");
+  const secret = randomBytes(32).toString("base64url");
+  const codes = new Map<string, string>();
+  const sms = { sendOtp: async (phone: string, code: string) => void codes.set(phone, code), sendNotice: async () => {} };
+  let tableName: string;
+  let seq = 0;
+  const base = 13700000000 + Math.floor(Math.random() * 90_000_000);
+  const newPhone = () => String(base + ++seq);
+
+  beforeAll(async () => {
+    tableName = (await testApi({ clock: time })).db.tableName;
+  });
+
+  type Call = { command: string; partition?: string };
+  /** A process of its own: its own Db object (so its own memory), the same table and secret. */
+  function lambda(clock: Clock = time) {
+    const db = createDb({ endpoint: inject("dynamoEndpoint"), tableName });
+    const calls: Call[] = [];
+    const send = db.client.send.bind(db.client) as (...a: any[]) => Promise<any>;
+    (db.client as any).send = (command: any, ...rest: any[]) => {
+      calls.push({ command: command.constructor.name, partition: command.input?.ExpressionAttributeValues?.[":pk"]?.S });
+      return send(command, ...rest);
+    };
+    const app = createApp({ db, clock, secret, stage: "local", sms, rateLimitPerClient: false });
+    const request = async (method: string, path: string, sid?: string, body?: unknown) =>
+      readResponse(
+        await app.request(`${ORIGIN}${path}`, {
+          method,
+          headers: {
+            host: "localhost",
+            origin: ORIGIN,
+            ...(sid ? { cookie: `sid=${sid}` } : {}),
+            ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        }),
+      );
+    return {
+      calls,
+      revokedQueries: () => calls.filter((c) => c.command === "QueryCommand" && c.partition === "REVOKED").length,
+      me: async (sid: string) => (await request("GET", "/api/me", sid)).status,
+      post: (path: string, sid?: string, body?: unknown) => request("POST", path, sid, body),
+      get: (path: string, sid?: string) => request("GET", path, sid),
+      async signIn(phone: string) {
+        expect((await request("POST", "/api/auth/otp", undefined, { phone })).status).toBe(204);
+        const res = await app.request(`${ORIGIN}/api/auth/login`, {
+          method: "POST",
+          headers: { host: "localhost", origin: ORIGIN, "content-type": "application/json" },
+          body: JSON.stringify({ phone, code: codes.get(phone) }),
+        });
+        expect(res.status).toBe(200);
+        return res.headers.getSetCookie().find((c) => c.startsWith("sid="))!.split(";")[0]!.slice("sid=".length);
+      },
+    };
+  }
+  const aMinuteLater = () => time.advance(61_000);
+
+  it(`another process sees a logout within its refresh interval (${REVOCATION_REFRESH_MS} ms), not before`, async () => {
+    expect(REVOCATION_REFRESH_MS).toBe(5_000);
+    const a = lambda();
+    const b = lambda();
+    const sid = await a.signIn(newPhone());
+    expect(await b.me(sid)).toBe(200); // b has read the list now
+    expect((await a.post("/api/auth/logout", sid)).status).toBe(204);
+    expect(await a.me(sid)).toBe(401); // at once where it was made
+    time.advance(REVOCATION_REFRESH_MS - 1);
+    expect(await b.me(sid)).toBe(200); // the documented staleness, and no more
+    time.advance(1);
+    expect(await b.me(sid)).toBe(401);
+    // A process started after the logout refuses it on its first request.
+    expect(await lambda().me(sid)).toBe(401);
+  });
+
+  it("another process sees 在所有设备上退出登录 within the interval too, and a new sign-in there works", async () => {
+    const phone = newPhone();
+    const a = lambda();
+    const b = lambda();
+    const first = await a.signIn(phone);
+    aMinuteLater();
+    const second = await b.signIn(phone);
+    time.advance(1000);
+    expect(await a.me(second)).toBe(200);
+    expect(await b.me(first)).toBe(200);
+    expect((await a.post("/api/auth/logout-everywhere", first)).status).toBe(204);
+    expect(await a.me(second)).toBe(401);
+    time.advance(REVOCATION_REFRESH_MS);
+    expect(await b.me(first)).toBe(401);
+    expect(await b.me(second)).toBe(401);
+    aMinuteLater();
+    const again = await b.signIn(phone);
+    expect(await b.me(again)).toBe(200);
+    expect(await a.me(again)).toBe(200);
+  });
+
+  it("a sign-out stamped by a process whose clock runs behind is still seen by the others", async () => {
+    const a = lambda();
+    const b = lambda();
+    const slow = fixedClock(new Date(time.now().getTime() - 10_000));
+    const late = lambda(slow); // its stamps are 10 s older than everyone else's
+    const early = await a.signIn(newPhone());
+    const victim = await a.signIn(newPhone());
+    expect((await a.post("/api/auth/logout", early)).status).toBe(204);
+    time.advance(1000);
+    expect(await b.me(victim)).toBe(200); // b has read up to a's logout
+    time.advance(1000);
+    slow.set(new Date(time.now().getTime() - 10_000));
+    expect((await late.post("/api/auth/logout", victim)).status).toBe(204); // stamped before what b has read
+    time.advance(REVOCATION_REFRESH_MS);
+    expect(await b.me(victim)).toBe(401);
+  });
+
+  it("tokens from before revocation (no jti) live through a logout but not 在所有设备上退出登录", async () => {
+    const a = lambda();
+    const phone = newPhone();
+    const sid = await a.signIn(phone);
+    const [payload] = sid.split(".") as [string];
+    const { uid } = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const iat = Math.floor(time.now().getTime() / 1000) - 86_400;
+    const oldPayload = Buffer.from(JSON.stringify({ uid, iat, exp: iat + 30 * 86_400 })).toString("base64url");
+    const old = `${oldPayload}.${createHmac("sha256", secret).update(`session:${oldPayload}`).digest("base64url")}`;
+    expect(await a.me(old)).toBe(200);
+    expect((await a.post("/api/auth/logout", old)).status).toBe(204);
+    expect(await a.me(old)).toBe(200); // it cannot be singled out: as documented
+    expect((await a.post("/api/auth/logout-everywhere", sid)).status).toBe(204);
+    expect(await a.me(old)).toBe(401);
+  });
+
+  it("negative control: with the check off, the other process lets the copy in after the interval, and the test sees it", async () => {
+    const a = lambda();
+    const b = lambda();
+    const sid = await a.signIn(newPhone());
+    expect(await b.me(sid)).toBe(200);
+    await a.post("/api/auth/logout", sid);
+    time.advance(REVOCATION_REFRESH_MS);
+    revocationGuards.check = false;
+    try {
+      expect(await b.me(sid)).toBe(200);
+      expect(await a.me(sid)).toBe(200);
+    } finally {
+      revocationGuards.check = true;
+    }
+    expect(await b.me(sid)).toBe(401);
+  });
+
+  it("the session check reads nothing per request: at most one Query of REVOKED per refresh interval", async () => {
+    const a = lambda();
+    const sid = await a.signIn(newPhone());
+    const b = lambda();
+    // A route that reads nothing itself, so every call counted is the session check's.
+    expect((await b.get("/api/health", sid)).status).toBe(200);
+    // The counter sees the check's reads: the first request of a process loads the list.
+    expect(b.calls).toEqual([{ command: "QueryCommand", partition: "REVOKED" }]);
+    b.calls.length = 0;
+    for (let i = 0; i < 50; i++) expect(await b.me(sid)).toBe(200);
+    expect(b.revokedQueries(), "within one interval: none").toBe(0);
+    // Time moving on: 50 signed-in requests, one a second, over 50 s.
+    for (let i = 0; i < 50; i++) {
+      time.advance(1000);
+      expect(await b.me(sid)).toBe(200);
+    }
+    expect(b.revokedQueries()).toBeGreaterThanOrEqual(9);
+    expect(b.revokedQueries()).toBeLessThanOrEqual(Math.ceil((50 * 1000) / REVOCATION_REFRESH_MS));
+    // Everything else was /api/me reading her account, one GetItem a request.
+    expect(b.calls.filter((c) => c.partition !== "REVOKED").every((c) => c.command === "GetItemCommand")).toBe(true);
+    // And a burst at one instant, as in the registration rush, reads the list once at most.
+    b.calls.length = 0;
+    time.advance(REVOCATION_REFRESH_MS);
+    await Promise.all(Array.from({ length: 50 }, () => b.get("/api/health", sid)));
+    expect(b.calls).toEqual([{ command: "QueryCommand", partition: "REVOKED" }]);
   });
 });

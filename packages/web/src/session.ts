@@ -17,6 +17,11 @@ export const logout = action(async () => {
   await client.api.auth.logout.$post();
 }, "logout");
 
+/** Signs her out on every device, this one included (a copy of the cookie stops working too). */
+export const logoutEverywhere = action(async () => {
+  await client.api.auth["logout-everywhere"].$post();
+}, "logoutEverywhere");
+
 /** Organisers (of any unit) and admins: the 管理 area, check-in included. */
 export function isOrganiser(user: User | null | undefined): boolean {
   return !!user?.roles.some((r) => r.role === "admin" || r.role === "organiser");

@@ -12,6 +12,8 @@ export const uiMessages = {
   "nav.organiser": { "zh-CN": "管理", en: "Manage" },
   "nav.signin": { "zh-CN": "登录", en: "Sign in" },
   "nav.signout": { "zh-CN": "退出", en: "Sign out" },
+  /** Ends every sign-in of hers, on other phones too (a shared phone, a forwarded link). */
+  "nav.signoutEverywhere": { "zh-CN": "在所有设备上退出登录", en: "Sign out on all devices" },
   /** The toggle names the language it switches to, in that language. */
   "nav.otherLanguage": { "zh-CN": "English", en: "中文" },
   "nav.langToggleLabel": { "zh-CN": "Switch to English", en: "切换到中文" },

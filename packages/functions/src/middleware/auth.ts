@@ -1,20 +1,38 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import type { Context } from "hono";
-import { getUser, issueSessionToken, readSessionToken, SESSION_TTL_SECONDS, canManage, isOrganiser, type User } from "@jinguo/core/identity";
+import {
+  getUser,
+  issueSessionToken,
+  readSessionToken,
+  isRevoked,
+  SESSION_TTL_SECONDS,
+  canManage,
+  isOrganiser,
+  type SessionClaims,
+  type User,
+} from "@jinguo/core/identity";
 import { fail } from "@jinguo/core/errors";
 import type { AppEnv } from "../env.ts";
 import { isLocalhost } from "./guard.ts";
 
 export const SESSION_COOKIE = "sid";
 
-/** Reads the signed session cookie, if any, into `userId`. No table read. */
+/**
+ * Reads the signed session cookie, if any, into `userId`, unless it was signed out. No table
+ * read per request: sign-outs are checked against the process's list in memory, which is
+ * refreshed at most every few seconds (core identity/revocation.ts).
+ */
 export const session = createMiddleware<AppEnv>(async (c, next) => {
-  const { secret, clock } = c.var.deps;
-  const claims = readSessionToken(secret, getCookie(c, SESSION_COOKIE), clock.now());
-  if (claims) c.set("userId", claims.uid);
+  const { db, clock } = c.var.deps;
+  const claims = sessionClaims(c);
+  if (claims && !(await isRevoked(db, clock, claims))) c.set("userId", claims.uid);
   return next();
 });
+
+/** The claims of the cookie sent, when it is validly signed and unexpired (signed out or not). */
+export const sessionClaims = (c: Context<AppEnv>): SessionClaims | undefined =>
+  readSessionToken(c.var.deps.secret, getCookie(c, SESSION_COOKIE), c.var.deps.clock.now());
 
 export function startSession(c: Context<AppEnv>, userId: string) {
   const { secret, clock } = c.var.deps;

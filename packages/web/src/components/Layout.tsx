@@ -1,7 +1,7 @@
 import { ErrorBoundary, Show, Suspense, createEffect, on, onCleanup, type JSX } from "solid-js";
 import { A, createAsync, revalidate, useAction, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { errorText, locale, setLocale, syncDocumentTitle, tr } from "../i18n.ts";
-import { getMe, isOrganiser, logout } from "../session.ts";
+import { getMe, isOrganiser, logout, logoutEverywhere } from "../session.ts";
 
 export function Loading(): JSX.Element {
   return (
@@ -41,6 +41,7 @@ function Header(): JSX.Element {
   // The header never breaks the page: if `me` fails, it shows the sign-in link.
   const me = createAsync(() => getMe().catch(() => null));
   const doLogout = useAction(logout);
+  const doLogoutEverywhere = useAction(logoutEverywhere);
   const navigate = useNavigate();
   const location = useLocation();
   const signInHref = () =>
@@ -100,6 +101,25 @@ function Header(): JSX.Element {
           </button>
         </Show>
       </nav>
+      {/* Below the menu, not in it: the menu keeps to one line on a phone. */}
+      <Show when={me()}>
+        <div class="header-account">
+          <button
+            type="button"
+            class="link-button"
+            data-testid="nav-signout-everywhere"
+            onClick={async () => {
+              try {
+                await doLogoutEverywhere();
+              } finally {
+                navigate("/");
+              }
+            }}
+          >
+            {tr("nav.signoutEverywhere")}
+          </button>
+        </div>
+      </Show>
     </header>
   );
 }
