@@ -8,11 +8,16 @@ import {
   maskName,
   maskAnswers,
   formSchema,
+  answersSchema,
+  decimalNumber,
+  isFieldKey,
+  reservedFieldKeys,
   type Form,
   type FormField,
   type Answers,
 } from "@jinguo/core/forms";
 import { DomainError } from "@jinguo/core/errors";
+import { toAttributes } from "@jinguo/core/db";
 
 // ---- GB 11643-1999, computed here from the standard, not from the code under test ----
 // Weight of position i (0-based, left to right) is 2^(17-i) mod 11; the check value is
@@ -168,8 +173,32 @@ describe("validateAnswers, field by field", () => {
     // Beyond 2^53 the DynamoDB SDK refuses to write the number; below 1e-130 DynamoDB does.
     expect(errorOf(f, 1e200)).toBe("FIELD_TOO_LARGE");
     expect(errorOf(f, -1e200)).toBe("FIELD_TOO_LARGE");
-    expect(errorOf(f, "1e30")).toBe("FIELD_TOO_LARGE");
     expect(errorOf(f, 1e-200)).toBe("FIELD_INVALID");
+    expect(errorOf(f, "1" + "0".repeat(400))).toBe("FIELD_TOO_LARGE"); // plain notation, beyond a double
+  });
+
+  it("number: JSON numbers, or strings in plain decimal notation only", () => {
+    const f: FormField = { key: "n", label: "数量", type: "number", required: true };
+    for (const [given, taken] of [
+      ["12", 12],
+      ["-3.5", -3.5],
+      [" 42 ", 42],
+      ["007", 7], // leading zeros are decimal, never octal
+      ["0.25", 0.25],
+      ["0", 0],
+      ["9007199254740991", Number.MAX_SAFE_INTEGER],
+    ] as const)
+      expect(cleanOf(f, given), given).toBe(taken);
+    for (const given of ["0x10", "0X10", "0o17", "0b101", "1e3", "1E3", "2e-3", "+5", "+0", "Infinity", "-Infinity", "NaN", ".5", "5.", "-.5", "1_000", "1,000", "1 000", "１２", "12abc", "--1", "- 1", "0x", "١٢", "\u200b12", "12\u0000"])
+      expect(errorOf(f, given), JSON.stringify(given)).toBe("FIELD_INVALID");
+    expect(errorOf(f, "  ")).toBe("FIELD_REQUIRED");
+    expect(validateAnswers(one({ ...f, required: false }), { n: "  " }, orgUnits)).toEqual({});
+    // -0 is stored as 0, whichever way it came.
+    expect(Object.is(cleanOf(f, -0), 0)).toBe(true);
+    expect(Object.is(cleanOf(f, "-0"), 0)).toBe(true);
+    expect(Object.is(decimalNumber("-0.0"), 0)).toBe(true);
+    // Negative control: the language's own reading takes all of these.
+    for (const given of ["0x10", "0b101", "1e3", "+5", "Infinity", ".5"]) expect(Number.isNaN(Number(given)), given).toBe(false);
   });
 
   it("choice: one of the declared values", () => {
@@ -249,6 +278,138 @@ describe("validateAnswers, field by field", () => {
   });
 });
 
+describe("validateAnswers cleans typed text (see text.unit.test.ts for the rules)", () => {
+  const name: FormField = { key: "name", label: "姓名", type: "text", required: true, maxLength: 20 };
+  const story: FormField = { key: "story", label: "故事", type: "textarea", required: true };
+
+  it("text: controls, bidi overrides, lone surrogates refused; line breaks refused inside", () => {
+    for (const bad of ["王\u0000秀兰", "王\u001b[2J秀兰", "\u202e兰秀王", "王\u2066秀兰", "王\ud800秀兰", "王\u0085秀兰"]) expect(errorOf(name, bad), JSON.stringify(bad)).toBe("FIELD_CHARACTERS");
+    expect(errorOf(name, "王\n秀兰")).toBe("FIELD_ONE_LINE");
+    expect(cleanOf(name, "王秀兰\r\n")).toBe("王秀兰");
+  });
+
+  it("text: a name of only invisible characters is blank, so required", () => {
+    expect(errorOf(name, "\u200b\u200b\u200b")).toBe("FIELD_REQUIRED");
+    expect(errorOf(name, "\ufeff\u200d\u2060 \u3000")).toBe("FIELD_REQUIRED");
+    expect(validateAnswers(one({ ...name, required: false }), { name: "\u200b" }, orgUnits)).toEqual({});
+    expect(cleanOf(name, "\u200b王\u200c秀兰\ufeff")).toBe("王秀兰");
+    expect(cleanOf(name, "Zoe\u0301")).toBe("Zo\u00e9");
+    // The limit counts what is kept, not the invisible padding.
+    expect(cleanOf({ ...name, maxLength: 3 }, "王\u200b\u200b\u200b秀兰")).toBe("王秀兰");
+  });
+
+  it("textarea: line breaks kept (CRLF as \\n), emoji sequences kept, controls refused", () => {
+    expect(cleanOf(story, "第一段\r\n\r\n第二段\t完")).toBe("第一段\n\n第二段\t完");
+    expect(cleanOf(story, "我们一家👩\u200d👩\u200d👧")).toBe("我们一家👩\u200d👩\u200d👧");
+    expect(errorOf(story, "第一段\u0000")).toBe("FIELD_CHARACTERS");
+    expect(errorOf(story, "\u202e")).toBe("FIELD_CHARACTERS");
+  });
+
+  it("phone and idNumber are cleaned first, then normalised as before", () => {
+    const phone: FormField = { key: "phone", label: "手机号", type: "phone", required: true };
+    expect(cleanOf(phone, "\u200b139 1234-5678\ufeff")).toBe("13912345678");
+    expect(errorOf(phone, "139\u00001234 5678")).toBe("FIELD_CHARACTERS");
+    expect(errorOf(phone, "\u200b")).toBe("FIELD_REQUIRED");
+    const idNumber: FormField = { key: "idNumber", label: "身份证号", type: "idNumber", required: true };
+    const id = residentId("430102", "19850315", "123");
+    expect(cleanOf(idNumber, `\u200b${id}\u200e`)).toBe(id);
+    expect(errorOf(idNumber, `${id}\u202e`)).toBe("FIELD_CHARACTERS");
+  });
+});
+
+describe("answers are plain data, never read through the prototype", () => {
+  const form: Form = {
+    fields: [
+      { key: "name", label: "姓名", type: "text", required: true },
+      { key: "note", label: "备注", type: "text", required: false },
+      { key: "consent", label: "同意", type: "consent", required: false },
+    ],
+  };
+  const good = { name: "王秀兰", consent: true };
+
+  it("an answer inherited through the prototype is no answer", () => {
+    expect(fieldErrors(form, Object.create({ name: "王秀兰" }))).toEqual({ name: "FIELD_REQUIRED" });
+    const clean = validateAnswers(form, Object.assign(Object.create({ note: "继承的" }), good), orgUnits);
+    expect(clean).toEqual(good);
+    expect(Object.hasOwn(clean, "note")).toBe(false);
+  });
+
+  it("an own __proto__ key (as JSON.parse makes it) is an unknown key and pollutes nothing", () => {
+    const answers = JSON.parse('{"name": "王秀兰", "__proto__": {"note": "x", "polluted": true}}');
+    expect(Object.hasOwn(answers, "__proto__")).toBe(true);
+    const fields = fieldErrors(form, answers);
+    expect(Object.keys(fields)).toEqual(["__proto__"]);
+    expect(fields["__proto__"]).toBe("FIELD_UNKNOWN");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("keys named after Object.prototype members are unknown, not read", () => {
+    expect(fieldErrors(form, { ...good, constructor: "x", toString: "y", valueOf: 1, hasOwnProperty: null })).toEqual({
+      constructor: "FIELD_UNKNOWN",
+      toString: "FIELD_UNKNOWN",
+      valueOf: "FIELD_UNKNOWN",
+      hasOwnProperty: "FIELD_UNKNOWN",
+    });
+  });
+
+  it("the cleaned answers have no prototype, so a later `__proto__` write stays an own key", () => {
+    const clean = validateAnswers(form, good, orgUnits);
+    expect(Object.getPrototypeOf(clean)).toBe(null);
+    (clean as Record<string, unknown>)["__proto__"] = { polluted: true };
+    expect(Object.getPrototypeOf(clean)).toBe(null);
+    expect(() => toAttributes({ answers: validateAnswers(form, good, orgUnits) })).not.toThrow();
+  });
+
+  it("a form saved before keys had their pattern: its odd fields are refused (4xx), never stored", () => {
+    // Negative control: this is why `constructor` cannot be a key at all — the write fails (a 500).
+    expect(() => toAttributes({ answers: { constructor: "x" } })).toThrow(/Unsupported type/);
+    for (const key of ["constructor", "toString", "valueOf", "Old_key"]) {
+      const legacy: Form = { fields: [...form.fields, { key, label: "旧的", type: "text", required: false }] };
+      expect(fieldErrors(legacy, good), key).toEqual({ [key]: "FIELD_INVALID" });
+      expect(fieldErrors(legacy, { ...good, [key]: "答案" }), key).toEqual({ [key]: "FIELD_INVALID" });
+    }
+  });
+
+  it("masking reads own answers only", () => {
+    const legacy: Form = { fields: [{ key: "toString", label: "旧的", type: "text", required: false }, ...form.fields] };
+    const masked = maskAnswers(legacy, { name: "王秀兰" });
+    expect(masked).toEqual({ name: "王*兰" });
+    expect(Object.hasOwn(masked, "toString")).toBe(false);
+  });
+});
+
+describe("answersSchema (the request's answers)", () => {
+  const reasons = (v: unknown) => {
+    const r = answersSchema.safeParse(v);
+    return r.success ? { value: r.data } : r.error.issues.map((i) => [i.path.join("."), i.code === "custom" ? i.params?.reason : i.code]);
+  };
+
+  it("keeps well-formed keys as they are, in an object with no prototype", () => {
+    const r = answersSchema.parse({ name: "王秀兰", phone: "13912345678", consent: true, memberCount: 3, salary: "x" });
+    expect(r).toEqual({ name: "王秀兰", phone: "13912345678", consent: true, memberCount: 3, salary: "x" });
+    expect(Object.getPrototypeOf(r)).toBe(null);
+  });
+
+  it("names every other key FIELD_UNKNOWN — __proto__ too, which zod's record would drop unseen", () => {
+    const input = JSON.parse('{"name": "王", "__proto__": {"name": "x"}, "constructor": "c", "toString": "t", "a_b": 1, "Name": 2, "名字": 3}');
+    expect(reasons(input)).toEqual([
+      ["__proto__", "FIELD_UNKNOWN"],
+      ["constructor", "FIELD_UNKNOWN"],
+      ["toString", "FIELD_UNKNOWN"],
+      ["a_b", "FIELD_UNKNOWN"],
+      ["Name", "FIELD_UNKNOWN"],
+      ["名字", "FIELD_UNKNOWN"],
+    ]);
+  });
+
+  it("refuses what is not a plain object, and more keys than a form can have", () => {
+    for (const v of ["x", 1, null, [1, 2], new Date(0)]) expect(reasons(v), String(v)).toEqual([["", "FIELD_INVALID"]]);
+    const many = Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`k${i}`, i]));
+    expect(reasons(many)).toEqual([["", "FIELD_INVALID"]]);
+    expect(answersSchema.safeParse(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]))).success).toBe(true);
+  });
+});
+
 describe("validateAnswers, the whole form", () => {
   const form: Form = {
     fields: [
@@ -281,6 +442,40 @@ describe("validateAnswers, the whole form", () => {
 });
 
 describe("form schema", () => {
+  const withKey = (key: string) => ({ fields: [{ key, label: "项", type: "text", required: false }] });
+
+  it("keys are lowerCamelCase ASCII, a letter first, at most 40 characters", () => {
+    for (const key of ["name", "phone", "leaderPhone", "memberCount", "q1", "n".repeat(40)]) {
+      expect(isFieldKey(key), key).toBe(true);
+      expect(formSchema.safeParse(withKey(key)).success, key).toBe(true);
+    }
+    for (const key of ["", "Name", "_name", "1name", "my_name", "my-name", "my name", "n".repeat(41), "名字", "naïve", "__proto__", "__defineGetter__"]) {
+      expect(isFieldKey(key), key).toBe(false);
+      expect(formSchema.safeParse(withKey(key)).success, key).toBe(false);
+    }
+  });
+
+  it("labels and help are cleaned text: refused with a reason, or kept plain", () => {
+    const field = { key: "name", type: "text", required: true };
+    const parsed = formSchema.parse({ fields: [{ ...field, label: " 姓名\u200b", labelEn: "Name\ufeff", help: "第一行\r\n第二行" }] });
+    expect(parsed.fields[0]).toMatchObject({ label: "姓名", labelEn: "Name", help: "第一行\n第二行" });
+    const issues = (f: object) => formSchema.safeParse({ fields: [{ ...field, ...f }] }).error?.issues.map((i) => [i.path.join("."), i.code === "custom" ? i.params?.reason : i.code]);
+    expect(issues({ label: "姓\u202e名" })).toEqual([["fields.0.label", "FIELD_CHARACTERS"]]);
+    expect(issues({ label: "\u200b" })).toEqual([["fields.0.label", "FIELD_REQUIRED"]]);
+    expect(issues({ label: "姓\n名" })).toEqual([["fields.0.label", "FIELD_ONE_LINE"]]);
+    expect(issues({ label: "姓名", help: "\u0000" })).toEqual([["fields.0.help", "FIELD_CHARACTERS"]]);
+  });
+
+  it("no key is the name of an Object.prototype member", () => {
+    for (const key of ["constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString"])
+      expect(formSchema.safeParse(withKey(key)).success, key).toBe(false);
+    // Every member this engine has that the pattern alone would let through is reserved.
+    const pattern = /^[a-z][a-zA-Z0-9]{0,39}$/;
+    const members = Object.getOwnPropertyNames(Object.prototype).filter((k) => pattern.test(k));
+    expect(members.length).toBeGreaterThan(0); // negative control: the pattern alone is not enough
+    for (const k of members) expect(reservedFieldKeys.has(k), k).toBe(true);
+  });
+
   it("refuses min/max the table could not store", () => {
     const field = { key: "n", label: "数量", type: "number", required: true };
     expect(formSchema.safeParse({ fields: [{ ...field, min: 0, max: 100 }] }).success).toBe(true);

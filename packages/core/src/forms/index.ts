@@ -1,3 +1,4 @@
 export * from "./model.ts";
 export * from "./validate.ts";
 export * from "./mask.ts";
+export * from "./text.ts";

@@ -18,9 +18,10 @@ export function maskName(name: string): string {
  * and the text field keyed `name` (a person's name) too.
  */
 export function maskAnswers(form: Form, answers: Answers): Answers {
-  const out: Answers = {};
+  const out: Answers = Object.create(null);
   for (const f of form.fields) {
-    const v = answers[f.key];
+    // Own answers only: a field keyed `toString` on an old form must not show Object.prototype's.
+    const v = Object.hasOwn(answers, f.key) ? answers[f.key] : undefined;
     if (v === undefined) continue;
     if (f.type === "phone" && typeof v === "string") out[f.key] = maskPhone(v);
     else if (f.type === "idNumber" && typeof v === "string") out[f.key] = maskIdNumber(v);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLineText, oneLineText } from "./text.ts";
 
 export const fieldTypes = [
   "text",
@@ -23,10 +24,35 @@ export const isStorableNumber = (v: number) =>
   Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER && (v === 0 || Math.abs(v) >= 1e-130);
 const storableNumber = z.number().refine(isStorableNumber);
 
-const localized = { label: z.string().min(1).max(200), labelEn: z.string().max(200).optional() };
+/**
+ * A field key: lowerCamelCase ASCII, a letter first, at most 40 characters (`name`, `leaderPhone`,
+ * `memberCount`), and never the name of an Object.prototype member (`constructor`, `toString`,
+ * `valueOf`, …): answers are a map keyed by these, stored as they are, and such a key would be
+ * read through the prototype or break the write. The pattern leaves `__proto__` out already.
+ */
+export const fieldKeyPattern = /^[a-z][a-zA-Z0-9]{0,39}$/;
+export const reservedFieldKeys: ReadonlySet<string> = new Set([
+  "constructor",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "toString",
+  "valueOf",
+]);
+export const isFieldKey = (key: string) => fieldKeyPattern.test(key) && !reservedFieldKeys.has(key);
+export const fieldKeySchema = z.string().refine(isFieldKey);
+
+/** A form has at most this many fields, so answers have at most this many keys. */
+export const maxFields = 60;
+
+// What organisers write into a form is stored text too, shown to every woman and used as the
+// export's column headings: cleaned like any other (text.ts).
+const localized = { label: oneLineText(200, { required: true }), labelEn: oneLineText(200).optional() };
 
 export const formFieldSchema = z.object({
-  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
+  /** See `isFieldKey`: lowerCamelCase ASCII, ≤ 40 characters, no Object.prototype member names. */
+  key: fieldKeySchema,
   ...localized,
   type: z.enum(fieldTypes),
   required: z.boolean(),
@@ -35,10 +61,10 @@ export const formFieldSchema = z.object({
   max: storableNumber.optional(),
   maxLength: z.number().int().positive().max(20000).optional(),
   /** Shown under the label, e.g. what the consent covers. */
-  help: z.string().max(1000).optional(),
-  helpEn: z.string().max(1000).optional(),
+  help: multiLineText(1000).optional(),
+  helpEn: multiLineText(1000).optional(),
 });
 export type FormField = z.infer<typeof formFieldSchema>;
 
-export const formSchema = z.object({ fields: z.array(formFieldSchema).max(60) });
+export const formSchema = z.object({ fields: z.array(formFieldSchema).max(maxFields) });
 export type Form = z.infer<typeof formSchema>;

@@ -1,8 +1,44 @@
+import { z } from "zod";
 import type { FieldErrorCode } from "../messages/errors.ts";
 import { DomainError } from "../errors/index.ts";
-import { isStorableNumber, type Form, type FormField } from "./model.ts";
+import { isFieldKey, isStorableNumber, maxFields, type Form, type FormField } from "./model.ts";
+import { cleanText, textLength, type TextKind } from "./text.ts";
 
 export type Answers = Record<string, unknown>;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
+/**
+ * The `answers` of a request, as plain data: an object whose own keys are field keys (see
+ * `isFieldKey`), copied into an object with no prototype. Any other key — `__proto__`,
+ * `constructor`, `toString` — is `FIELD_UNKNOWN` (no form can have it) rather than dropped or
+ * kept, and more keys than a form can have is `FIELD_INVALID`.
+ */
+export const answersSchema = z.custom<Answers>(isPlainObject, { params: { reason: "FIELD_INVALID" } }).transform((input, ctx): Answers => {
+  const keys = Object.keys(input);
+  if (keys.length > maxFields) {
+    ctx.addIssue({ code: "custom", message: "FIELD_INVALID", params: { reason: "FIELD_INVALID" } });
+    return z.NEVER;
+  }
+  const out: Answers = Object.create(null);
+  for (const key of keys) {
+    if (isFieldKey(key)) out[key] = input[key];
+    else ctx.addIssue({ code: "custom", path: [key], message: "FIELD_UNKNOWN", params: { reason: "FIELD_UNKNOWN" } });
+  }
+  return out;
+});
+
+/**
+ * A number answer: a JSON number, or a string in plain decimal notation — an optional minus,
+ * ASCII digits, optionally a point and more digits ("12", "-3.5", "007" is 7), spaces around
+ * allowed. Never hex, octal or binary prefixes, exponents, a leading "+", "Infinity", digit
+ * separators, ".5" or "5.". Returns NaN for anything else; -0 is 0.
+ */
+export function decimalNumber(raw: unknown): number {
+  const v = typeof raw === "number" ? raw : typeof raw === "string" && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  return v === 0 ? 0 : v;
+}
 
 const phonePattern = /^1[3-9]\d{9}$/;
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -26,12 +62,20 @@ export function isResidentId(v: string): boolean {
  * Throws VALIDATION with `details.fields[key]` = why, for every broken field at once.
  */
 export function validateAnswers(form: Form, answers: Answers, orgUnitIds: ReadonlySet<string>): Answers {
-  const fields: Record<string, FieldErrorCode> = {};
-  const clean: Answers = {};
+  // Own keys only, into objects with no prototype: a key named `__proto__` or `toString` is
+  // just a key, never read through, nor written into, Object.prototype.
+  const fields: Record<string, FieldErrorCode> = Object.create(null);
+  const clean: Answers = Object.create(null);
   const declared = new Set(form.fields.map((f) => f.key));
-  for (const key of Object.keys(answers)) if (!declared.has(key)) fields[key] = "FIELD_UNKNOWN";
+  for (const key of Object.keys(answers)) if (!declared.has(key) || !isFieldKey(key)) fields[key] = "FIELD_UNKNOWN";
   for (const field of form.fields) {
-    const result = checkField(field, answers[field.key], orgUnitIds);
+    // Only a form saved before keys had their pattern can get here with another key; its answers
+    // cannot be taken (a `constructor` key cannot even be stored), so the organiser must rename it.
+    if (!isFieldKey(field.key)) {
+      fields[field.key] = "FIELD_INVALID";
+      continue;
+    }
+    const result = checkField(field, Object.hasOwn(answers, field.key) ? answers[field.key] : undefined, orgUnitIds);
     if (typeof result === "string") fields[field.key] = result;
     else if (result.value !== undefined) clean[field.key] = result.value;
   }
@@ -39,10 +83,25 @@ export function validateAnswers(form: Form, answers: Answers, orgUnitIds: Readon
   return clean;
 }
 
+/** The field types whose answers are typed text: cleaned (see cleanText) before any other check. */
+const typed: Partial<Record<FormField["type"], TextKind>> = {
+  text: "oneLine",
+  textarea: "multiLine",
+  phone: "oneLine",
+  idNumber: "oneLine",
+};
+
 const isEmpty = (v: unknown) =>
   v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
 
-function checkField(f: FormField, raw: unknown, orgUnitIds: ReadonlySet<string>): FieldErrorCode | { value: unknown } {
+function checkField(f: FormField, given: unknown, orgUnitIds: ReadonlySet<string>): FieldErrorCode | { value: unknown } {
+  let raw = given;
+  const kind = typed[f.type];
+  if (kind && typeof raw === "string") {
+    const cleaned = cleanText(raw, kind);
+    if (!cleaned.ok) return cleaned.reason;
+    raw = cleaned.value;
+  }
   if (f.type === "consent") {
     if (raw === true) return { value: true };
     if (f.required) return "FIELD_CONSENT";
@@ -53,9 +112,8 @@ function checkField(f: FormField, raw: unknown, orgUnitIds: ReadonlySet<string>)
     case "text":
     case "textarea": {
       if (typeof raw !== "string") return "FIELD_INVALID";
-      const v = raw.trim();
       const max = f.maxLength ?? (f.type === "text" ? 200 : 5000);
-      return [...v].length > max ? "FIELD_TOO_LONG" : { value: v };
+      return textLength(raw) > max ? "FIELD_TOO_LONG" : { value: raw };
     }
     case "phone": {
       const v = typeof raw === "string" ? raw.replace(/[\s-]/g, "") : "";
@@ -66,8 +124,10 @@ function checkField(f: FormField, raw: unknown, orgUnitIds: ReadonlySet<string>)
       return isResidentId(v) ? { value: v } : "FIELD_ID_NUMBER";
     }
     case "number": {
-      const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
-      if (!Number.isFinite(v)) return "FIELD_INVALID";
+      const v = decimalNumber(raw);
+      if (Number.isNaN(v)) return "FIELD_INVALID";
+      // A decimal string too long for a double ("1" and 400 zeros) is still a number, just too large.
+      if (!Number.isFinite(v)) return "FIELD_TOO_LARGE";
       // Unbounded fields still take only what the table can store (else a 5xx on write).
       if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return "FIELD_TOO_LARGE";
       if (!isStorableNumber(v)) return "FIELD_INVALID";

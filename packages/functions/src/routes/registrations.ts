@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import * as Registration from "@jinguo/core/registration";
+import { answersSchema } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../validate.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -9,28 +10,27 @@ import { requestOrigin } from "../middleware/guard.ts";
 
 const registrationBody = z.object({
   sessionId: z.string().min(1).max(64).optional(),
-  answers: z.record(z.string().max(40), z.unknown()).default({}),
+  answers: answersSchema.default({}),
 });
 
 // Mounted at the API root, so the sign-in check goes on each route, not on "*" (that would
 // answer 401 for every unknown path after this point).
 export const registrations = new Hono<AppEnv>()
   .post("/campaigns/:id/registrations", requireUser, idempotent, valid("json", registrationBody), async (c) => {
-    const { db, clock, sms } = c.var.deps;
+    const { db, clock } = c.var.deps;
     const body = c.req.valid("json");
-    const { registration, position, promoted } = await Registration.register(db, clock, {
+    const { registration, position } = await Registration.register(db, clock, {
       campaignId: c.req.param("id"),
       sessionId: body.sessionId,
       userId: c.var.userId!,
       answers: body.answers,
+      requestKey: c.var.idempotencyKey,
     });
-    await Registration.tellPromoted(db, sms, promoted);
     return c.json({ registration: { ...Registration.ownView(registration), ...(position ? { position } : {}) } }, 201);
   })
   .delete("/registrations/:id", requireUser, async (c) => {
-    const { db, clock, sms } = c.var.deps;
-    const { registration, promoted } = await Registration.cancel(db, clock, c.req.param("id"), c.var.userId!);
-    await Registration.tellPromoted(db, sms, promoted);
+    const { db, clock } = c.var.deps;
+    const { registration } = await Registration.cancel(db, clock, c.req.param("id"), c.var.userId!);
     return c.json({ registration: Registration.ownView(registration) });
   })
   .get("/registrations/:id", requireUser, async (c) => {
