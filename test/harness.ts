@@ -1,10 +1,15 @@
 import { inject } from "vitest";
 import "./provided.ts";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { fixedClock, systemClock, type Clock } from "@jinguo/core/clock";
 import { userForPhone, type Role, setRoles } from "@jinguo/core/identity";
 import type { SmsSender } from "@jinguo/core/sms";
+import { startDispatcher } from "@jinguo/core/outbox";
+import { localUploadStore } from "@jinguo/core/uploads";
 import { createApp } from "@jinguo/functions";
 import { seed } from "../packages/local/src/seed.ts";
 
@@ -33,6 +38,9 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
     sendOtp: async (phone, code) => void sent.set(phone, code),
     sendNotice: async (phone, text) => void notices.set(phone, [...(notices.get(phone) ?? []), text]),
   };
+  // The local stage's dispatcher over the fake SMS: kicked after each change like `npm start`'s;
+  // tests that read `notices` call `deliverNotices()` first rather than wait for it.
+  const outbox = startDispatcher({ db, clock, sms, publicUrl: ORIGIN }, { intervalMs: 60_000 });
   const app = createApp({
     db,
     clock,
@@ -40,6 +48,8 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
     stage: "local",
     sms,
     rateLimitPerClient: opts.rateLimitPerClient ?? false,
+    outbox,
+    uploads: localUploadStore(mkdtempSync(join(tmpdir(), "jinguo-uploads-"))),
   });
 
   /** A person with her own cookies. */
@@ -52,11 +62,12 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
         headers: {
           origin: ORIGIN,
           host: "localhost",
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(body !== undefined && !(body instanceof FormData) ? { "content-type": "application/json" } : {}),
           ...(cookie ? { cookie } : {}),
           ...headers,
         },
-        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+        // A FormData body goes as it is: multipart, with the boundary fetch gives it.
+        ...(body !== undefined ? { body: typeof body === "string" || body instanceof FormData ? body : JSON.stringify(body) } : {}),
       };
       const res = await app.request(`${ORIGIN}${path}`, init);
       for (const c of res.headers.getSetCookie()) {
@@ -91,7 +102,7 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
   /** A distinct, valid mobile number. */
   const newPhone = () => String(base + ++phoneSeq);
 
-  return { app, db, clock, sent, notices, client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
+  return { app, db, clock, sent, notices, deliverNotices: () => outbox.drain(), client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;

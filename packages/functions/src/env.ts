@@ -1,6 +1,7 @@
 import type { Db } from "@jinguo/core/db";
 import type { Clock } from "@jinguo/core/clock";
 import type { SmsSender } from "@jinguo/core/sms";
+import type { UploadStore } from "@jinguo/core/uploads";
 
 /** What the app needs from where it runs (Lambda or the local stack). */
 export interface Deps {
@@ -20,6 +21,13 @@ export interface Deps {
   trustCloudFrontViewerAddress?: boolean;
   /** where people open the web app, for links in QR codes; default: the origin each request came to */
   publicUrl?: string;
+  /**
+   * The local stage's outbox dispatcher: told after a change so a notice goes out at once, not
+   * at its next look. Absent in the cloud, where the table's stream delivers.
+   */
+  outbox?: { kick(): void };
+  /** where uploaded images' bytes are kept; without one, the upload routes answer 404 */
+  uploads?: UploadStore;
 }
 
 export type AppEnv = {
@@ -27,5 +35,7 @@ export type AppEnv = {
     deps: Deps;
     /** the signed-in person, when the session cookie is valid */
     userId?: string;
+    /** the request's Idempotency-Key, once the idempotency middleware has claimed it */
+    idempotencyKey?: string;
   };
 };

@@ -20,6 +20,7 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   SESSION_NOT_FOUND: 404,
   REGISTRATION_NOT_FOUND: 404,
   TICKET_NOT_FOUND: 404,
+  UPLOAD_NOT_FOUND: 404,
   ALREADY_REGISTERED: 409,
   SEATS_FULL: 409,
   PHASE_CLOSED: 409,
@@ -30,6 +31,20 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   SESSION_HAS_REGISTRATIONS: 409,
   NOT_EVENT: 409,
   IN_PROGRESS: 409,
+  SESSION_STARTED: 409,
+  CAMPAIGN_CHANGED: 409,
+  BUSY: 503,
+  ENTRY_NOT_FOUND: 404,
+  ENTRY_LIMIT: 409,
+  NOT_EDITABLE: 409,
+  NO_ENTRIES: 409,
+  ROUND_NOT_FOUND: 404,
+  ROUND_LOCKED: 409,
+  ROUND_INCOMPLETE: 409,
+  ROUND_NOT_READY: 409,
+  JUDGE_HAS_SCORES: 409,
+  RESULTS_NOT_PUBLISHED: 404,
+  NO_ROUNDS: 409,
   SESSION_REQUIRED: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   OTP_TOO_OFTEN: 429,
@@ -38,16 +53,21 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   INTERNAL: 500,
 };
 
+const RETRY_AFTER_SECONDS = 1;
+
 /** The one error shape: `{ error: { code, message, details? } }`, message in Chinese. */
 export function problem(c: Context, code: ErrorCode, details?: unknown) {
   const params =
     code === "ALREADY_CHECKED_IN" && details && typeof details === "object" && "checkedInAt" in details
       ? { time: chinaTimeText(String((details as { checkedInAt: string }).checkedInAt)) }
       : undefined;
-  return c.json(
+  const res = c.json(
     { error: { code, message: t(code, "zh-CN", params), ...(details !== undefined ? { details } : {}) } },
     statusOf[code] ?? 400,
   );
+  // Contention and a repeat still running are worth another try in a moment: say when.
+  if (code === "BUSY" || code === "IN_PROGRESS") res.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  return res;
 }
 
 const httpCodes: Record<number, ErrorCode> = {

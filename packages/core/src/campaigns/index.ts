@@ -5,12 +5,12 @@ import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
 import type { Form } from "../forms/model.ts";
 import { currentPhase, openPhaseNow } from "./phases.ts";
-import { presets, presetPhases } from "./presets.ts";
+import { presets, presetPhases, hasCapability, intake } from "./presets.ts";
 import type { Campaign, Kind, Phase, PhaseName, Session } from "./model.ts";
 
 export * from "./model.ts";
 export * from "./phases.ts";
-export { presets, presetPhases } from "./presets.ts";
+export { presets, presetPhases, hasCapability, intake, type Preset } from "./presets.ts";
 
 type Stored<T> = T & { pk: string; sk: string };
 const strip = <T extends object>({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...rest }: any): T => rest as T;
@@ -27,6 +27,8 @@ export interface CampaignInput {
   voting?: Campaign["voting"];
   weights?: Campaign["weights"];
   quota?: Campaign["quota"];
+  selfNomination?: boolean;
+  entriesPerPerson?: number;
 }
 
 /** A new draft; the kind's preset fills what the organiser left out. */
@@ -46,6 +48,7 @@ export async function createCampaign(db: Db, clock: Clock, input: CampaignInput,
     status: "draft",
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
+    version: 1,
   };
   await putItem(
     db,
@@ -123,7 +126,12 @@ export async function listCampaigns(db: Db, clock: Clock, filter: CampaignFilter
 
 export type CampaignChange = Partial<Omit<CampaignInput, "kind" | "orgUnit">>;
 
-export async function updateCampaign(db: Db, clock: Clock, id: string, change: CampaignChange): Promise<Campaign> {
+/**
+ * Changes a campaign. With `seen` (the campaign as the organiser's request read it), the change
+ * applies only if nobody changed it since — a phase opened a moment ago is never overwritten by
+ * an edit made on the older copy (CAMPAIGN_CHANGED).
+ */
+export async function updateCampaign(db: Db, clock: Clock, id: string, change: CampaignChange, seen?: Pick<Campaign, "version">): Promise<Campaign> {
   const fields = definedOnly(change);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ":now": clock.now().toISOString() };
@@ -133,7 +141,7 @@ export async function updateCampaign(db: Db, clock: Clock, id: string, change: C
     values[`:${k}`] = v;
     sets.push(`#${k} = :${k}`);
   }
-  return mutate(db, id, { update: `SET ${sets.join(", ")}`, names, values });
+  return mutate(db, id, { update: `SET ${sets.join(", ")}`, names, values }, seen);
 }
 
 export async function publishCampaign(db: Db, clock: Clock, id: string): Promise<Campaign> {
@@ -149,41 +157,51 @@ export async function openPhase(db: Db, clock: Clock, id: string, phase: PhaseNa
   const campaign = (await getCampaign(db, id)) ?? fail("CAMPAIGN_NOT_FOUND");
   if (!campaign.phases.some((p) => p.name === phase)) fail("VALIDATION", { fields: { phase: "FIELD_CHOICE" } });
   const phases = openPhaseNow(campaign.phases, phase, clock.now());
-  // The condition on updatedAt keeps two organisers' phase changes from overwriting each other.
-  return mutate(db, id, {
-    update: "SET phases = :phases, updatedAt = :now",
-    condition: "updatedAt = :seen",
-    values: { ":phases": phases, ":now": clock.now().toISOString(), ":seen": campaign.updatedAt },
-  });
+  // On the version just read: two organisers' phase changes never overwrite each other.
+  return mutate(db, id, { update: "SET phases = :phases, updatedAt = :now", values: { ":phases": phases, ":now": clock.now().toISOString() } }, campaign);
 }
 
+/**
+ * Every change of a campaign goes through here: the version goes up, and with `seen` the change
+ * is conditional on the version the caller read.
+ */
 async function mutate(
   db: Db,
   id: string,
-  u: { update: string; names?: Record<string, string>; values?: Record<string, unknown>; condition?: string },
+  u: { update: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  seen?: Pick<Campaign, "version">,
 ): Promise<Campaign> {
   forget(db, id);
+  const conditions = ["attribute_exists(pk)"];
+  const values: Record<string, unknown> = { ...u.values, ":zero": 0, ":one": 1 };
+  if (seen) {
+    if (seen.version === undefined) conditions.push("attribute_not_exists(version)");
+    else (conditions.push("version = :seen"), (values[":seen"] = seen.version));
+  }
   try {
     const item = await updateItem<Stored<Campaign>>(db, {
       key: keys.campaign(id),
-      ...u,
-      condition: u.condition ? `attribute_exists(pk) AND ${u.condition}` : "attribute_exists(pk)",
+      update: `${u.update}, version = if_not_exists(version, :zero) + :one`,
+      condition: conditions.join(" AND "),
       names: u.names && Object.keys(u.names).length ? u.names : undefined,
+      values,
     });
     return strip<Campaign>(item);
   } catch (err) {
-    if (isConditionFailed(err)) return fail("CAMPAIGN_NOT_FOUND");
-    throw err;
+    if (!isConditionFailed(err)) throw err;
+    return fail((await getCampaign(db, id)) ? "CAMPAIGN_CHANGED" : "CAMPAIGN_NOT_FOUND");
   }
 }
 
 /** What anyone may read of a campaign. */
 export function publicCampaign(campaign: Campaign, sessions: Session[] | undefined, now: Date) {
-  const { status, createdAt, updatedAt, ...rest } = campaign;
+  const { status, createdAt, updatedAt, version, ...rest } = campaign;
   return {
     ...rest,
     phase: currentPhase(campaign.phases, now),
-    ...(campaign.kind === "event" && sessions ? { sessions: sessions.map(publicSession) } : {}),
+    capabilities: presets[campaign.kind].capabilities,
+    intake: intake(campaign, now),
+    ...(hasCapability(campaign, "sessions") && sessions ? { sessions: sessions.map(publicSession) } : {}),
   };
 }
 

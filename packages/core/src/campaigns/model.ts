@@ -19,8 +19,43 @@ export const votingSchema = z.object({
   perEntryPerDay: z.number().int().min(1).max(100),
   showCounts: z.boolean(),
 });
-export const weightsSchema = z.object({ judges: z.number().min(0).max(1), public: z.number().min(0).max(1) });
-export const quotaSchema = z.object({ perUnit: z.number().int().min(1).max(1000) });
+/** How judges' scores and public votes combine into a result (API.md, results): they sum to 1. */
+export const weightsSchema = z
+  .object({ judges: z.number().min(0).max(1), public: z.number().min(0).max(1) })
+  .refine((w) => Math.abs(w.judges + w.public - 1) < 1e-9, { message: "weights sum to 1", path: ["public"] });
+/** Nominations per unit (推荐名额): the same for every unit, or set unit by unit. */
+export const quotaSchema = z.object({
+  perUnit: z.number().int().min(1).max(1000).optional(),
+  units: z.record(z.string().max(40), z.number().int().min(0).max(1000)).optional(),
+});
+
+/**
+ * What a campaign has. Each kind's preset declares its capabilities, and code asks for a
+ * capability — never for a kind — so a new kind is a new preset, not new branches.
+ */
+export const capabilities = ["sessions", "entries", "nominations", "rounds", "voting", "results"] as const;
+export type Capability = (typeof capabilities)[number];
+
+/**
+ * The settings each kind may carry, one schema per kind: a campaign is validated by the
+ * discriminated union of these over `kind` (what does not belong to its kind is refused).
+ */
+export const settingsByKind = {
+  event: {},
+  contest: { entriesPerPerson: z.number().int().min(1).max(20).optional() },
+  selection: {
+    voting: votingSchema.optional(),
+    weights: weightsSchema.optional(),
+    quota: quotaSchema.optional(),
+    /** may a woman put herself forward? (else only units nominate, within their quota) */
+    selfNomination: z.boolean().optional(),
+  },
+  collection: {
+    entriesPerPerson: z.number().int().min(1).max(20).optional(),
+    voting: votingSchema.optional(),
+    weights: weightsSchema.optional(),
+  },
+} as const satisfies Record<Kind, z.ZodRawShape>;
 
 export interface Campaign {
   id: string;
@@ -37,9 +72,14 @@ export interface Campaign {
   voting?: z.infer<typeof votingSchema>;
   weights?: z.infer<typeof weightsSchema>;
   quota?: z.infer<typeof quotaSchema>;
+  selfNomination?: boolean;
+  /** live entries one person may have in it (default 1) */
+  entriesPerPerson?: number;
   createdAt: string;
   updatedAt: string;
   publishedAt?: string;
+  /** Goes up with every change: a change made on what someone read earlier is refused (CAMPAIGN_CHANGED). */
+  version?: number;
 }
 
 export interface Session {
@@ -58,4 +98,9 @@ export interface Session {
   /** People in the waitlist now. */
   waiting: number;
   waitlist: boolean;
+  /** `startsAt` in epoch seconds, for conditions: nothing moves once it has begun. */
+  startsAtEpoch?: number;
+  /** Waitlist arrival numbers taken so far, and how many of them have left the line. */
+  arrivals?: number;
+  departures?: number;
 }

@@ -216,8 +216,11 @@ export function toTransactItem(db: Db, op: TxOp): TransactWriteItem {
 }
 
 /**
- * Runs the operations as one TransactWriteItems. When it is cancelled, returns the index of
- * each operation whose condition failed, so the caller can say which rule was broken.
+ * Runs the operations as one TransactWriteItems. When it is cancelled because a condition
+ * failed or another writer got in the way, returns the index of each operation whose condition
+ * failed (so the caller can say which rule was broken) and whether it was a conflict (so the
+ * caller can simply try again). Any other cancellation reason (throttling, a validation error,
+ * an item too large) is not a lost race: it is rethrown, never retried as if it were one.
  */
 export async function transact(
   db: Db,
@@ -235,13 +238,22 @@ export async function transact(
   } catch (err: any) {
     if (err?.name === "TransactionCanceledException") {
       const reasons: { Code?: string }[] = err.CancellationReasons ?? [];
+      const lostRace = reasons.length > 0 && reasons.every((r) => !r.Code || raceReasons.has(r.Code));
+      if (!lostRace) throw err;
       const failed = reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
       const conflict = reasons.some((r) => r.Code === "TransactionConflict");
       return { ok: false, failed, conflict };
     }
+    if (isTransactionConflict(err)) return { ok: false, failed: [], conflict: true };
     throw err;
   }
 }
+
+const raceReasons = new Set(["None", "ConditionalCheckFailed", "TransactionConflict"]);
+
+/** A single write that ran into a transaction on the same item: safe to try again. */
+export const isTransactionConflict = (err: unknown) =>
+  (err as { name?: string } | undefined)?.name === "TransactionConflictException";
 
 export const isConditionFailed = (err: unknown) =>
   (err as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
@@ -273,8 +285,9 @@ export async function ensureTable(db: Db): Promise<"created" | "exists"> {
   return "created";
 }
 
-/** How many items of a partition have a sort key in [from, to). Pages through the count. */
-export async function countRange(db: Db, partition: string, from: string, to: string): Promise<number> {
+/** How many items of a partition have a sort key between `from` and `to`, both included. Pages through the count. */
+export async function countBetween(db: Db, partition: string, from: string, to: string): Promise<number> {
+  if (!fitsKeyLimits(partition, from) || !fitsKeyLimits(partition, to) || from > to) return 0;
   let total = 0;
   let start: Record<string, any> | undefined;
   do {

@@ -21,19 +21,3 @@ export const normaliseTicketCode = (code: string) => code.trim().toUpperCase().r
 
 /** Six digits, uniformly drawn. */
 export const newOtpCode = () => String(randomInt(0, 1_000_000)).padStart(6, "0");
-
-let lastTime = 0;
-let seq = 0;
-/**
- * A sortable arrival stamp: time, then a per-process sequence, then randomness, so two
- * people arriving in the same millisecond keep a stable order (waitlist FIFO).
- */
-export function arrivalStamp(now = Date.now()): string {
-  if (now <= lastTime) {
-    seq++;
-  } else {
-    lastTime = now;
-    seq = 0;
-  }
-  return `${new Date(lastTime).toISOString()}#${String(seq).padStart(6, "0")}#${randomString(lower, 6)}`;
-}

@@ -4,34 +4,40 @@ import { keys } from "../table/index.ts";
 import { newId, normaliseTicketCode } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
-import { currentPhase, getCampaignRecent, getCampaignWithSessions, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
+import { hasCapability, intake, getCampaignRecent, getCampaignWithSessions, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
 import { validateAnswers, type Answers } from "../forms/validate.ts";
 import { maskAnswers } from "../forms/mask.ts";
 import { orgUnitIds } from "../org-units/index.ts";
 import { canManage, type Actor } from "../identity/access.ts";
-import { cancelRegistration, getRegistration, getSession, promoteWaitlist, stripRegistration, takeSeat, waitlistPosition, type Promotion } from "./seats.ts";
+import { cancelRegistration, epochSeconds, getRegistration, getSession, promoteWaitlist, stripRegistration, takeSeat, waitlistPosition, type Promotion } from "./seats.ts";
 import { parseRegistrationId, type Registration } from "./model.ts";
 
 export * from "./model.ts";
-export { guards, guardsOff, promoteWaitlist, getSession, waitlistPosition, type Promotion } from "./seats.ts";
-export { tellPromoted } from "./notices.ts";
+export { promoteWaitlist, getSession, waitlistPosition, hasStarted, type Promotion } from "./seats.ts";
 
 /** A woman registers for a session of an event campaign. */
 export async function register(
   db: Db,
   clock: Clock,
-  input: { campaignId: string; sessionId?: string; userId: string; answers: Answers },
+  input: { campaignId: string; sessionId?: string; userId: string; answers: Answers; requestKey?: string },
 ) {
   const campaign = await getCampaignRecent(db, input.campaignId);
   if (!campaign || campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");
-  if (campaign.kind !== "event") fail("NOT_EVENT");
+  if (!hasCapability(campaign, "sessions")) fail("NOT_EVENT");
   if (!input.sessionId) return fail("SESSION_REQUIRED");
   // The session's counters are read fresh (one small item): they decide seat or waitlist.
   const session = (await getSession(db, campaign.id, input.sessionId)) ?? fail("SESSION_NOT_FOUND");
-  if (currentPhase(campaign.phases, clock.now()) !== "registration") fail("PHASE_CLOSED");
+  if (!intake(campaign, clock.now()).open) fail("PHASE_CLOSED");
   if (Date.parse(session.startsAt) <= clock.now().getTime()) fail("PHASE_CLOSED");
   const answers = validateAnswers(campaign.form, input.answers, await orgUnitIds(db));
-  return takeSeat(db, clock, { campaignId: campaign.id, orgUnit: campaign.orgUnit, session, userId: input.userId, answers });
+  return takeSeat(db, clock, {
+    campaignId: campaign.id,
+    orgUnit: campaign.orgUnit,
+    session,
+    userId: input.userId,
+    answers,
+    ...(input.requestKey ? { requestKey: input.requestKey } : {}),
+  });
 }
 
 /** A registration by id, only for its owner (anyone else is told it does not exist). */
@@ -112,24 +118,43 @@ export const organiserView = (campaign: Campaign, r: Registration) => ({
   ...(r.cancelledAt ? { cancelledAt: r.cancelledAt } : {}),
 });
 
+/** Where a list of a campaign's registrations goes on: which session (by id and start, not by place in a list that changes) and where in it. */
+export interface CampaignListCursor {
+  s: string;
+  t: string;
+  k?: Record<string, any>;
+}
+
+const sessionOrder = (a: { startsAt: string; id: string }, b: { startsAt: string; id: string }) =>
+  a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id);
+
 /**
- * The registrations of a campaign's sessions, session by session. The cursor says which session and where
- * in it to go on, so a long list pages without a Scan.
+ * The registrations of a campaign's sessions, session by session in order of start. The cursor
+ * names the session it stopped in, so sessions added or deleted between pages shift nothing:
+ * the next page goes on from that session (or, if it was deleted, from the one after it).
  */
 export async function listForCampaign(
   db: Db,
   sessions: Session[],
-  opts: { limit: number; cursor?: { s: number; k?: Record<string, any> }; sessionId?: string },
+  opts: { limit: number; cursor?: CampaignListCursor; sessionId?: string },
 ) {
-  const wanted = opts.sessionId ? sessions.filter((s) => s.id === opts.sessionId) : sessions;
-  // The cursor comes back from the client: `s` must be a session index (past the end is the end).
-  const at: unknown = opts.cursor?.s;
-  if (opts.cursor != null && (typeof opts.cursor !== "object" || !Number.isSafeInteger(at) || (at as number) < 0)) {
+  const wanted = (opts.sessionId ? sessions.filter((s) => s.id === opts.sessionId) : sessions).slice().sort(sessionOrder);
+  const c: unknown = opts.cursor;
+  // The cursor comes back from the client: check it like any input.
+  if (
+    c != null &&
+    (typeof c !== "object" ||
+      typeof (c as CampaignListCursor).s !== "string" ||
+      typeof (c as CampaignListCursor).t !== "string" ||
+      ((c as CampaignListCursor).k !== undefined && typeof (c as CampaignListCursor).k !== "object"))
+  ) {
     fail("VALIDATION", { fields: { cursor: "FIELD_INVALID" } });
   }
+  const from = opts.cursor ? { id: opts.cursor.s, startsAt: opts.cursor.t } : undefined;
+  let index = from ? wanted.findIndex((s) => sessionOrder(s, from) >= 0) : 0;
+  if (index < 0) index = wanted.length;
+  let start = from && wanted[index]?.id === from.id ? opts.cursor!.k : undefined;
   const items: Registration[] = [];
-  let index = opts.cursor?.s ?? 0;
-  let start = opts.cursor?.k;
   while (index < wanted.length && items.length < opts.limit) {
     const page = await query<Record<string, unknown>>(db, {
       partition: keys.registrationPartition(wanted[index]!.id),
@@ -141,7 +166,8 @@ export async function listForCampaign(
     if (page.next) start = page.next;
     else (index++, (start = undefined));
   }
-  const next = index < wanted.length ? { s: index, ...(start ? { k: start } : {}) } : undefined;
+  const at = wanted[index];
+  const next: CampaignListCursor | undefined = at ? { s: at.id, t: at.startsAt, ...(start ? { k: start } : {}) } : undefined;
   return { items, next };
 }
 
@@ -176,10 +202,10 @@ export async function checkIn(db: Db, clock: Clock, actor: Actor, rawCode: strin
 // ---- Sessions (the organiser's side of seats) ----
 
 /** What an organiser sets on a session; the counters are the seats' own. */
-export type SessionInput = Omit<Session, "id" | "campaignId" | "taken" | "waiting">;
+export type SessionInput = Omit<Session, "id" | "campaignId" | "taken" | "waiting" | "startsAtEpoch" | "arrivals" | "departures">;
 
 export async function addSession(db: Db, campaignId: string, input: SessionInput, id = newId("s")): Promise<Session> {
-  const session: Session = { ...input, id, campaignId, taken: 0, waiting: 0 };
+  const session: Session = { ...input, id, campaignId, taken: 0, waiting: 0, startsAtEpoch: epochSeconds(input.startsAt) };
   await putItem(db, { ...keys.session(campaignId, id), ...session }, { expression: "attribute_not_exists(pk)" });
   return session;
 }
@@ -189,7 +215,8 @@ export async function addSession(db: Db, campaignId: string, input: SessionInput
  * when it goes up, the waitlist moves onto the new seats at once.
  */
 export async function updateSession(db: Db, clock: Clock, campaignId: string, sessionId: string, change: Partial<SessionInput>) {
-  const entries = Object.entries(change).filter(([, v]) => v !== undefined);
+  const entries: [string, unknown][] = Object.entries(change).filter(([, v]) => v !== undefined);
+  if (change.startsAt !== undefined) entries.push(["startsAtEpoch", epochSeconds(change.startsAt)]);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
@@ -238,4 +265,26 @@ export async function deleteSession(db: Db, campaignId: string, sessionId: strin
     if (isConditionFailed(err)) fail("SESSION_HAS_REGISTRATIONS");
     throw err;
   }
+}
+
+/**
+ * Sessions stored before start times were kept as epoch seconds get theirs (a data dir from an
+ * earlier version): without it the "not started" condition would refuse every cancellation.
+ */
+export async function backfillSessionEpochs(db: Db, campaignIds: string[]): Promise<number> {
+  let fixed = 0;
+  for (const id of campaignIds) {
+    const found = await getCampaignWithSessions(db, id);
+    for (const s of found?.sessions ?? []) {
+      if (s.startsAtEpoch !== undefined) continue;
+      await updateItem(db, {
+        key: keys.session(id, s.id),
+        update: "SET startsAtEpoch = if_not_exists(startsAtEpoch, :epoch)",
+        condition: "attribute_exists(pk)",
+        values: { ":epoch": epochSeconds(s.startsAt) },
+      });
+      fixed++;
+    }
+  }
+  return fixed;
 }

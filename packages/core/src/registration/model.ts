@@ -13,8 +13,10 @@ export interface Registration {
   status: RegistrationStatus;
   ticketCode: string;
   answers: Answers;
-  /** arrival stamp while waitlisted: her place in line */
+  /** her arrival number while waitlisted (zero-padded, so the line sorts by it) */
   waitKey?: string;
+  /** the Idempotency-Key of the request that made it: a retry of that request gets it back */
+  requestKey?: string;
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;

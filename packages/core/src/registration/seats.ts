@@ -1,34 +1,20 @@
-import { getItem, query, transact, countRange, type Db, type TxOp } from "../db/index.ts";
+import { getItem, query, transact, countBetween, updateItem, isConditionFailed, isTransactionConflict, type Db, type TxOp } from "../db/index.ts";
 import { keys } from "../table/index.ts";
-import { arrivalStamp, newTicketCode } from "../ids/index.ts";
+import { newTicketCode } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
 import type { Session } from "../campaigns/model.ts";
 import type { Answers } from "../forms/validate.ts";
+import { noticeOp } from "../outbox/index.ts";
+import { guards } from "./guards.ts";
 import { registrationId, type Registration } from "./model.ts";
 
-/**
- * The conditions that hold the invariants. They are exported (and writable) only so that the
- * invariant tests can switch one off and show that the test then catches the bug (their
- * negative controls); nothing else touches them.
- */
-export const guards = {
-  /** no overselling, and nobody jumps the waitlist */
-  seat: "#taken < #capacity AND #waiting = :zero",
-  /** one live registration per woman per session; a cancelled one may be replaced */
-  oneRegistration: "attribute_not_exists(pk) OR #status = :cancelled",
-  /** the waitlist is served in order of arrival */
-  firstComeFirstServed: true,
-};
-/** What the tests swap in to switch a guard off (the same names and values, always true). */
-export const guardsOff = {
-  seat: "attribute_exists(#capacity) AND #taken >= :zero AND #waiting >= :zero",
-  oneRegistration: "attribute_not_exists(pk) OR #status <> :cancelled OR #status = :cancelled",
-  firstComeFirstServed: false,
-};
-
+/** Lost races before a writer gives up and the person is told to try again in a moment (BUSY). */
 const MAX_ATTEMPTS = 12;
-const sessionNames = { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting" };
+
+/** Epoch seconds: what conditions compare a session's start with. */
+export const epochSeconds = (d: Date | string) => Math.floor((typeof d === "string" ? Date.parse(d) : d.getTime()) / 1000);
+
 const noLiveRegistration = () => ({
   expression: guards.oneRegistration,
   names: { "#status": "status" },
@@ -41,109 +27,171 @@ export interface TakeSeatInput {
   session: Session;
   userId: string;
   answers: Answers;
+  /** the request's Idempotency-Key: a retry of the same request finds its registration */
+  requestKey?: string;
 }
 
-/** A woman moved from the waitlist onto a seat: she is told by SMS (see notices.ts). */
+/** A woman moved from the waitlist onto a seat (she is told through the outbox). */
 export interface Promotion {
   campaignId: string;
   sessionId: string;
   userId: string;
 }
 
-export type TakeSeatResult = { registration: Registration; position?: number; promoted: Promotion[] };
+export type TakeSeatResult = { registration: Registration; position?: number };
 
 /**
  * Registers her for the session: a confirmed seat when one is free, else a waitlist place
  * when the session has a waitlist, else SEATS_FULL. Each outcome is one TransactWriteItems
- * whose conditions hold the invariants; a lost race only means another look and another try.
+ * whose conditions hold the invariants; a lost race only means another look and another try,
+ * and when the races never stop she hears BUSY (try again in a moment), not a false answer.
  */
 export async function takeSeat(db: Db, clock: Clock, input: TakeSeatInput): Promise<TakeSeatResult> {
   let session = input.session;
-  const promoted: Promotion[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) {
       await backoff(attempt);
       session = (await getSession(db, input.campaignId, session.id)) ?? fail("SESSION_NOT_FOUND");
     }
+    const now = clock.now();
+    if (hasStarted(session, now)) fail("PHASE_CLOSED");
     const free = session.taken < session.capacity;
     if (free && session.waiting > 0) {
       // Seats came free while people wait (capacity raised): they go first.
-      promoted.push(...(await promoteWaitlist(db, clock, input.campaignId, session.id)));
+      await promoteWaitlist(db, clock, input.campaignId, session.id);
       continue;
     }
     if (!free && !session.waitlist) {
       // Tell her she already has a place rather than that none is left.
-      const existing = await getRegistration(db, session.id, input.userId);
-      fail(existing && existing.status !== "cancelled" ? "ALREADY_REGISTERED" : "SEATS_FULL");
+      return (await ownEarlierRegistration(db, session.id, input)) ?? fail("SEATS_FULL");
     }
-
-    const now = clock.now().toISOString();
-    const waitKey = free ? undefined : arrivalStamp();
-    const registration: Registration = {
-      id: registrationId(session.id, input.userId),
-      campaignId: input.campaignId,
-      sessionId: session.id,
-      userId: input.userId,
-      orgUnit: input.orgUnit,
-      status: free ? "confirmed" : "waitlisted",
-      ticketCode: newTicketCode(),
-      answers: input.answers,
-      createdAt: now,
-      updatedAt: now,
-      ...(free ? { confirmedAt: now } : { waitKey }),
-    };
-    const regItem = {
-      ...keys.registration(session.id, input.userId),
-      ...keys.registrationByOwner(input.userId, now),
-      ...keys.ticket(registration.ticketCode),
-      ...registration,
-    };
-    const ops: TxOp[] = free
-      ? [
-          {
-            update: {
-              key: keys.session(input.campaignId, session.id),
-              update: "SET #taken = #taken + :one",
-              condition: guards.seat,
-              names: sessionNames,
-              values: { ":one": 1, ":zero": 0 },
-            },
-          },
-          { put: regItem, condition: noLiveRegistration() },
-        ]
-      : [
-          {
-            update: {
-              key: keys.session(input.campaignId, session.id),
-              update: "SET #waiting = #waiting + :one",
-              condition: "#taken >= #capacity AND #waitlist = :yes",
-              names: { ...sessionNames, "#waitlist": "waitlist" },
-              values: { ":one": 1, ":yes": true },
-            },
-          },
-          { put: regItem, condition: noLiveRegistration() },
-          {
-            put: { ...keys.waitlistPlace(session.id, waitKey!), registrationId: registration.id, userId: input.userId },
-            condition: { expression: "attribute_not_exists(pk)" },
-          },
-        ];
-    const result = await transact(db, ops);
-    if (result.ok) {
-      return free
-        ? { registration, promoted }
-        : { registration, position: await waitlistPosition(db, session.id, waitKey!), promoted };
-    }
-    if (result.failed.includes(1)) fail("ALREADY_REGISTERED");
+    const outcome = free ? await trySeat(db, input, session, now) : await tryWaitlist(db, input, session, now);
+    if (outcome === "registered") return (await ownEarlierRegistration(db, session.id, input)) ?? fail("ALREADY_REGISTERED");
+    if (outcome !== "changed") return outcome;
     // The session changed under us (someone took the last seat, or a seat came free): look again.
   }
-  return fail("IN_PROGRESS");
+  return fail("BUSY");
 }
 
-/** Her place in line, from 1: how many are waiting up to and including her. */
-export async function waitlistPosition(db: Db, sessionId: string, waitKey: string): Promise<number> {
-  const prefix = keys.waitlistPrefix();
-  return countRange(db, keys.registrationPartition(sessionId), prefix, keys.waitlistPlace(sessionId, waitKey).sk);
+/** Her live registration of this session: returned as the answer when it is this very request's (a retry), else ALREADY_REGISTERED. */
+async function ownEarlierRegistration(db: Db, sessionId: string, input: TakeSeatInput): Promise<TakeSeatResult | undefined> {
+  const existing = await getRegistration(db, sessionId, input.userId);
+  if (!existing || existing.status === "cancelled") return undefined;
+  if (!input.requestKey || existing.requestKey !== input.requestKey) return fail("ALREADY_REGISTERED");
+  const position = existing.waitKey ? await waitlistPosition(db, sessionId, existing.waitKey) : undefined;
+  return { registration: existing, ...(position ? { position } : {}) };
 }
+
+function newRegistration(input: TakeSeatInput, session: Session, now: Date, waitKey?: string): Registration {
+  const at = now.toISOString();
+  return {
+    id: registrationId(session.id, input.userId),
+    campaignId: input.campaignId,
+    sessionId: session.id,
+    userId: input.userId,
+    orgUnit: input.orgUnit,
+    status: waitKey ? "waitlisted" : "confirmed",
+    ticketCode: newTicketCode(),
+    answers: input.answers,
+    createdAt: at,
+    updatedAt: at,
+    ...(input.requestKey ? { requestKey: input.requestKey } : {}),
+    ...(waitKey ? { waitKey } : { confirmedAt: at }),
+  };
+}
+
+const registrationItem = (r: Registration) => ({
+  ...keys.registration(r.sessionId, r.userId),
+  ...keys.registrationByOwner(r.userId, r.createdAt),
+  ...keys.ticket(r.ticketCode),
+  ...r,
+});
+
+type Attempt = TakeSeatResult | "registered" | "changed";
+
+async function trySeat(db: Db, input: TakeSeatInput, session: Session, now: Date): Promise<Attempt> {
+  const registration = newRegistration(input, session, now);
+  const result = await transact(db, [
+    {
+      update: {
+        key: keys.session(input.campaignId, session.id),
+        update: "SET #taken = #taken + :one",
+        condition: `${guards.seat} AND ${guards.notStarted}`,
+        names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting", "#startsAtEpoch": "startsAtEpoch" },
+        values: { ":one": 1, ":zero": 0, ":nowEpoch": epochSeconds(now) },
+      },
+    },
+    { put: registrationItem(registration), condition: noLiveRegistration() },
+  ]);
+  if (result.ok) return { registration };
+  return result.failed.includes(1) ? "registered" : "changed";
+}
+
+/**
+ * A waitlist place. Her arrival number is taken first, with one atomic counter on the session,
+ * so people joining at the same moment get distinct places in the order they arrived; the
+ * place she is told is her number less those who have left the line (promoted, cancelled, or
+ * numbers given up) — counted on the same item at the same instant. A number given up (the
+ * session changed, or she was already in) counts as having left, so later places stay right.
+ */
+async function tryWaitlist(db: Db, input: TakeSeatInput, session: Session, now: Date): Promise<Attempt> {
+  const number = await takeArrivalNumber(db, input.campaignId, session.id);
+  const registration = newRegistration(input, session, now, number.waitKey);
+  const ops: TxOp[] = [
+    {
+      update: {
+        key: keys.session(input.campaignId, session.id),
+        update: "SET #waiting = #waiting + :one",
+        condition: `#taken >= #capacity AND #waitlist = :yes AND ${guards.notStarted}`,
+        names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting", "#waitlist": "waitlist", "#startsAtEpoch": "startsAtEpoch" },
+        values: { ":one": 1, ":yes": true, ":nowEpoch": epochSeconds(now) },
+      },
+    },
+    { put: registrationItem(registration), condition: noLiveRegistration() },
+    {
+      put: { ...keys.waitlistPlace(session.id, number.waitKey), registrationId: registration.id, userId: input.userId },
+      condition: { expression: "attribute_not_exists(pk)" },
+    },
+  ];
+  // A conflict with another writer is retried with the same number: her place is kept.
+  for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts++) {
+    const result = await transact(db, ops);
+    if (result.ok) return { registration, position: number.position };
+    if (result.failed.length > 0) {
+      await counterUpdate(db, keys.session(input.campaignId, session.id), "ADD departures :one");
+      return result.failed.includes(1) ? "registered" : "changed";
+    }
+    await backoff(conflicts + 1);
+  }
+  await counterUpdate(db, keys.session(input.campaignId, session.id), "ADD departures :one");
+  return fail("BUSY");
+}
+
+async function takeArrivalNumber(db: Db, campaignId: string, sessionId: string) {
+  const s = await counterUpdate<{ arrivals: number; departures?: number }>(db, keys.session(campaignId, sessionId), "ADD arrivals :one");
+  return { waitKey: String(s.arrivals).padStart(12, "0"), position: s.arrivals - (s.departures ?? 0) };
+}
+
+/** One atomic ADD on an existing item; a clash with a running transaction is retried. */
+async function counterUpdate<T>(db: Db, key: { pk: string; sk: string }, update: string): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await updateItem<T>(db, { key, update, condition: "attribute_exists(pk)", values: { ":one": 1 } });
+    } catch (err) {
+      if (isConditionFailed(err)) return fail("SESSION_NOT_FOUND");
+      if (!isTransactionConflict(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) return fail("BUSY");
+      await backoff(attempt + 1);
+    }
+  }
+}
+
+/** Her place in line, from 1: how many are waiting up to and including her (exact once all have committed). */
+export async function waitlistPosition(db: Db, sessionId: string, waitKey: string): Promise<number> {
+  return countBetween(db, keys.registrationPartition(sessionId), keys.waitlistPrefix(), keys.waitlistPlace(sessionId, waitKey).sk);
+}
+
+export const hasStarted = (session: Session, now: Date) => epochSeconds(session.startsAt) <= epochSeconds(now);
 
 export async function getSession(db: Db, campaignId: string, sessionId: string): Promise<Session | undefined> {
   const item = await getItem<Session & { pk: string; sk: string }>(db, keys.session(campaignId, sessionId));
@@ -162,12 +210,12 @@ async function firstInLine(db: Db, sessionId: string) {
   return page.items[0];
 }
 
-/** The ops that move the first in line onto a seat (her registration + her place in line). */
-function promotionOps(
-  sessionId: string,
-  first: { sk: string; userId: string },
-  now: string,
-): TxOp[] {
+/**
+ * The ops that move the first in line onto a seat: her registration, her place in line, and
+ * the message that tells her — in the same transaction, so nobody is promoted untold.
+ */
+function promotionOps(campaignId: string, sessionId: string, first: { sk: string; userId: string }, now: Date): TxOp[] {
+  const at = now.toISOString();
   return [
     {
       update: {
@@ -175,37 +223,44 @@ function promotionOps(
         update: "SET #status = :confirmed, confirmedAt = :now, promotedAt = :now, updatedAt = :now REMOVE waitKey",
         condition: "#status = :waitlisted",
         names: { "#status": "status" },
-        values: { ":confirmed": "confirmed", ":waitlisted": "waitlisted", ":now": now },
+        values: { ":confirmed": "confirmed", ":waitlisted": "waitlisted", ":now": at },
       },
     },
     { delete: { pk: keys.registrationPartition(sessionId), sk: first.sk }, condition: { expression: "attribute_exists(pk)" } },
+    noticeOp({
+      userId: first.userId,
+      kind: "waitlist_promoted",
+      refs: { campaignId, sessionId, registrationId: registrationId(sessionId, first.userId) },
+      at,
+    }),
   ];
 }
 
 /**
- * Fills free seats from the waitlist, first come first served, one transaction per person.
- * Returns who was promoted.
+ * Fills free seats from the waitlist, first come first served, one transaction per person,
+ * until the seats or the line run out — never once the session has begun. Returns who was promoted.
  */
 export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, sessionId: string): Promise<Promotion[]> {
   const promoted: Promotion[] = [];
-  // Runs until the seats or the line run out; only lost races count against the limit.
+  // Only lost races count against the limit.
   for (let lost = 0; lost < MAX_ATTEMPTS; ) {
     const first = await firstInLine(db, sessionId);
     if (!first) break;
+    const now = clock.now();
     const result = await transact(db, [
       {
         update: {
           key: keys.session(campaignId, sessionId),
-          update: "SET #taken = #taken + :one, #waiting = #waiting - :one",
-          condition: "#taken < #capacity",
-          names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting" },
-          values: { ":one": 1 },
+          update: "SET #taken = #taken + :one, #waiting = #waiting - :one ADD departures :one",
+          condition: `#taken < #capacity AND ${guards.notStarted}`,
+          names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting", "#startsAtEpoch": "startsAtEpoch" },
+          values: { ":one": 1, ":nowEpoch": epochSeconds(now) },
         },
       },
-      ...promotionOps(sessionId, first, clock.now().toISOString()),
+      ...promotionOps(campaignId, sessionId, first, now),
     ]);
     if (result.ok) promoted.push({ campaignId, sessionId, userId: first.userId });
-    else if (result.failed.includes(0)) break; // no free seat any more
+    else if (result.failed.includes(0)) break; // no free seat any more, or the session has begun
     else await backoff(++lost);
   }
   return promoted;
@@ -213,38 +268,44 @@ export async function promoteWaitlist(db: Db, clock: Clock, campaignId: string, 
 
 /**
  * Cancels a registration. A confirmed seat goes to the first in line in the same transaction
- * (so the seat is never free for a newcomer to jump the queue); with nobody waiting, the
- * seat is freed.
+ * (so the seat is never free for a newcomer to jump the queue); with nobody waiting, the seat
+ * is freed. Once the session has begun nothing moves: SESSION_STARTED.
  */
-export async function cancelRegistration(
-  db: Db,
-  clock: Clock,
-  reg: Registration,
-): Promise<{ registration: Registration; promoted: Promotion[] }> {
+export async function cancelRegistration(db: Db, clock: Clock, reg: Registration): Promise<{ registration: Registration; promoted: Promotion[] }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await backoff(attempt);
     const current = attempt === 0 ? reg : await getRegistration(db, reg.sessionId, reg.userId);
     if (!current) return fail("REGISTRATION_NOT_FOUND");
     if (current.status === "cancelled") return { registration: current, promoted: [] };
     if (current.checkedInAt) fail("NOT_CANCELLABLE");
-    const now = clock.now().toISOString();
+    const now = clock.now();
+    const at = now.toISOString();
     const cancel: TxOp = {
       update: {
         key: keys.registration(current.sessionId, current.userId),
-        update: "SET #status = :cancelled, cancelledAt = :now, updatedAt = :now REMOVE waitKey",
+        // Her ticket code leaves the index with the seat: a cancelled ticket scans as unknown.
+        update: "SET #status = :cancelled, cancelledAt = :now, updatedAt = :now REMOVE waitKey, gsi2pk, gsi2sk",
         condition: "#status = :was AND attribute_not_exists(checkedInAt)",
         names: { "#status": "status" },
-        values: { ":cancelled": "cancelled", ":was": current.status, ":now": now },
+        values: { ":cancelled": "cancelled", ":was": current.status, ":now": at },
       },
     };
-    const sessionKey = keys.session(current.campaignId, current.sessionId);
+    const sessionUpdate = (update: string, condition: string, values: Record<string, unknown>): TxOp => ({
+      update: {
+        key: keys.session(current.campaignId, current.sessionId),
+        update,
+        condition: `${condition} AND ${guards.notStarted}`,
+        names: { "#waiting": "waiting", "#startsAtEpoch": "startsAtEpoch", ...(update.includes("#taken") ? { "#taken": "taken" } : {}) },
+        values: { ":one": 1, ":zero": 0, ":nowEpoch": epochSeconds(now), ...values },
+      },
+    });
     let ops: TxOp[];
     let next: Promotion | undefined;
     if (current.status === "waitlisted") {
       ops = [
         cancel,
         { delete: keys.waitlistPlace(current.sessionId, current.waitKey!) },
-        { update: { key: sessionKey, update: "SET #waiting = #waiting - :one", names: { "#waiting": "waiting" }, values: { ":one": 1 } } },
+        sessionUpdate("SET #waiting = #waiting - :one ADD departures :one", "#waiting > :zero", {}),
       ];
     } else {
       const first = await firstInLine(db, current.sessionId);
@@ -252,38 +313,27 @@ export async function cancelRegistration(
       ops = first
         ? [
             cancel,
-            ...promotionOps(current.sessionId, first, now),
-            {
-              update: {
-                key: sessionKey,
-                update: "SET #waiting = #waiting - :one",
-                condition: "#waiting > :zero",
-                names: { "#waiting": "waiting" },
-                values: { ":one": 1, ":zero": 0 },
-              },
-            },
+            ...promotionOps(current.campaignId, current.sessionId, first, now),
+            sessionUpdate("SET #waiting = #waiting - :one ADD departures :one", "#waiting > :zero", {}),
           ]
         : [
             cancel,
-            {
-              update: {
-                key: sessionKey,
-                update: "SET #taken = #taken - :one",
-                // Someone may have joined the line since we looked: then she gets the seat (retry).
-                condition: "#waiting = :zero",
-                names: { "#taken": "taken", "#waiting": "waiting" },
-                values: { ":one": 1, ":zero": 0 },
-              },
-            },
+            // Someone may have joined the line since we looked: then she gets the seat (retry).
+            sessionUpdate("SET #taken = #taken - :one", "#waiting = :zero", {}),
           ];
     }
     const result = await transact(db, ops);
     if (result.ok) {
-      const registration: Registration = { ...current, status: "cancelled", cancelledAt: now, updatedAt: now, waitKey: undefined };
+      const registration: Registration = { ...current, status: "cancelled", cancelledAt: at, updatedAt: at, waitKey: undefined };
       return { registration, promoted: next ? [next] : [] };
     }
+    if (result.failed.includes(ops.length - 1)) {
+      const session = await getSession(db, current.campaignId, current.sessionId);
+      if (!session) return fail("SESSION_NOT_FOUND");
+      if (hasStarted(session, now)) return fail("SESSION_STARTED");
+    }
   }
-  return fail("IN_PROGRESS");
+  return fail("BUSY");
 }
 
 export async function getRegistration(db: Db, sessionId: string, userId: string): Promise<Registration | undefined> {
@@ -297,5 +347,4 @@ export function stripRegistration(item: Record<string, unknown>): Registration {
 }
 
 // Jittered, growing pauses: racing writers spread out instead of colliding again.
-const backoff = (attempt: number) =>
-  new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));

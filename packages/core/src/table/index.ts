@@ -12,7 +12,8 @@ export const tableDefinition = {
   globalIndexes: [
     // gsi1: things that belong to a person or to a listing (my registrations, all campaigns).
     { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-    // gsi2: look-up by a code people type or scan (ticket codes).
+    // gsi2: look-up by a second attribute: a code people type or scan (ticket codes), or a
+    // listing by state (a campaign's entries by status).
     { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
   ],
 } as const;
@@ -73,6 +74,47 @@ export const keys = {
   waitlistPlace: (sessionId: string, arrival: string) => ({ pk: `SESSION#${sessionId}`, sk: `WAIT#${arrival}` }),
   waitlistPrefix: () => "WAIT#",
   idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}`, sk: key }),
+  // Sign-outs: one listing partition that every process re-reads from where it left off
+  // (sort key = when), so checking a session cookie never reads the table per request.
+  revocation: (at: string, id: string) => ({ pk: "REVOKED", sk: `${at}#${id}` }),
+  revocationPartition: () => "REVOKED",
+  // Messages to a person (the outbox): her own partition is her notices (newest first); a
+  // pending one is also in the sparse gsi1 listing the dispatcher reads, removed when sent.
+  notice: (userId: string, at: string, id: string) => ({ pk: `USER#${userId}#NOTICES`, sk: `${at}#${id}` }),
+  noticesPartition: (userId: string) => `USER#${userId}#NOTICES`,
+  pendingNotice: (at: string, id: string) => ({ gsi1pk: "OUTBOX#PENDING", gsi1sk: `${at}#${id}` }),
+  pendingNoticesPartition: () => "OUTBOX#PENDING",
+  // Entries (a team, a nominee, a story): each its own partition, never read with the campaign
+  // page; listed per campaign and status (gsi2: a status change moves it) and per submitter (gsi1).
+  entry: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: "ENTRY" }),
+  entryByStatus: (campaignId: string, status: string, createdAt: string, entryId: string) => ({
+    gsi2pk: `CAMPAIGN#${campaignId}#ENTRIES#${status}`,
+    gsi2sk: `${createdAt}#${entryId}`,
+  }),
+  entriesByStatusPartition: (campaignId: string, status: string) => `CAMPAIGN#${campaignId}#ENTRIES#${status}`,
+  entryByOwner: (userId: string, createdAt: string, entryId: string) => ({ gsi1pk: `USER#${userId}#ENTRIES`, gsi1sk: `${createdAt}#${entryId}` }),
+  ownerEntriesPartition: (userId: string) => `USER#${userId}#ENTRIES`,
+  // How many live entries one person has in one campaign: a conditional counter in the same
+  // transaction as the entry, so "one entry per leader" holds under any concurrency.
+  entrantCount: (campaignId: string, userId: string) => ({ pk: `ENTRANT#${campaignId}#${userId}`, sk: "COUNT" }),
+  // An uploaded image (its bytes live in the upload store, not in the table).
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: "UPLOAD" }),
+  // Rounds: the round, its judges and every score live in the round's partition, so closing a
+  // round is one Query of that partition; the campaign lists its rounds, a judge hers (gsi1).
+  round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: "ROUND" }),
+  roundPartition: (roundId: string) => `ROUND#${roundId}`,
+  roundByCampaign: (campaignId: string, createdAt: string, roundId: string) => ({ gsi1pk: `CAMPAIGN#${campaignId}#ROUNDS`, gsi1sk: `${createdAt}#${roundId}` }),
+  campaignRoundsPartition: (campaignId: string) => `CAMPAIGN#${campaignId}#ROUNDS`,
+  roundJudge: (roundId: string, userId: string) => ({ pk: `ROUND#${roundId}`, sk: `JUDGE#${userId}` }),
+  roundJudgePrefix: () => "JUDGE#",
+  judgeAssignment: (userId: string, roundId: string) => ({ gsi1pk: `USER#${userId}#JUDGING`, gsi1sk: roundId }),
+  judgeAssignmentsPartition: (userId: string) => `USER#${userId}#JUDGING`,
+  // One score per judge per entry per round, by key; her scores share a prefix (submit counts them).
+  score: (roundId: string, judgeId: string, entryId: string) => ({ pk: `ROUND#${roundId}`, sk: `SCORE#${judgeId}#${entryId}` }),
+  scorePrefix: (judgeId?: string) => (judgeId ? `SCORE#${judgeId}#` : "SCORE#"),
+  // A closed round's ranking, one item per entry.
+  roundResult: (roundId: string, entryId: string) => ({ pk: `ROUND#${roundId}`, sk: `RESULT#${entryId}` }),
+  roundResultPrefix: () => "RESULT#",
   audit: (campaignId: string, at: string, id: string) => ({ pk: `AUDIT#${campaignId}`, sk: `${at}#${id}` }),
   auditPartition: (campaignId: string) => `AUDIT#${campaignId}`,
 } as const;

@@ -5,7 +5,9 @@ import { problem } from "../errors.ts";
 
 /**
  * Honours `Idempotency-Key` on a creating POST: a repeat returns the first result and creates
- * nothing new. Keys are per person, so one woman's key cannot collide with another's.
+ * nothing new. Keys are per person, so one woman's key cannot collide with another's. Only
+ * final answers are remembered: "still running" (409 IN_PROGRESS), a limit (429), "busy" (503)
+ * and our own failures (5xx) let the key be used again, so a retry runs for real.
  */
 export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
@@ -22,17 +24,19 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     res.headers.set("Idempotent-Replayed", "true");
     return res;
   }
+  c.set("idempotencyKey", key);
   try {
     await next();
   } catch (err) {
-    await Idempotency.release(db, scope, key);
+    await Idempotency.release(db, scope, key, claim.token);
     throw err;
   }
-  // c.error is set when onError produced the response; a 5xx means "try again", not "done".
-  if (c.res.status >= 500) {
-    await Idempotency.release(db, scope, key);
-    return;
-  }
   const body = await c.res.clone().json().catch(() => null);
-  await Idempotency.complete(db, scope, key, { status: c.res.status, body });
+  if (!isFinal(c.res.status, body)) return Idempotency.release(db, scope, key, claim.token);
+  await Idempotency.complete(db, scope, key, claim.token, { status: c.res.status, body });
 });
+
+function isFinal(status: number, body: unknown): boolean {
+  if (status >= 500 || status === 429) return false;
+  return !(status === 409 && (body as { error?: { code?: string } } | null)?.error?.code === "IN_PROGRESS");
+}

@@ -3,8 +3,8 @@ import { z } from "zod";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Registration from "@jinguo/core/registration";
 import * as Audit from "@jinguo/core/audit";
-import { formSchema } from "@jinguo/core/forms";
-import { orgUnitIds } from "@jinguo/core/org-units";
+import { formSchema, multiLineText, oneLineText } from "@jinguo/core/forms";
+import { covers, orgUnitIds } from "@jinguo/core/org-units";
 import { organiserScopes, owns, canManage, type User } from "@jinguo/core/identity";
 import { fail } from "@jinguo/core/errors";
 
@@ -16,25 +16,35 @@ import { listQuery } from "./list-query.ts";
 import { registrationsCsv } from "../csv.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => oneLineText(max, { required: true });
 
 const campaignFields = {
   title: text(100),
-  titleEn: z.string().max(200).optional(),
-  description: z.string().max(5000).optional(),
-  descriptionEn: z.string().max(10000).optional(),
+  titleEn: oneLineText(200).optional(),
+  description: multiLineText(5000).optional(),
+  descriptionEn: multiLineText(10000).optional(),
   phases: z.array(Campaigns.phaseSchema).min(1).max(10).optional(),
   form: formSchema.optional(),
-  voting: Campaigns.votingSchema.optional(),
-  weights: Campaigns.weightsSchema.optional(),
-  quota: Campaigns.quotaSchema.optional(),
 };
-const newCampaign = z.object({ kind: z.enum(Campaigns.kinds), orgUnit: z.string().max(40), ...campaignFields }).strict();
-const campaignChange = z.object(campaignFields).partial().strict();
+/** A new campaign: the fields every kind has, and the settings of its own kind only. */
+const campaignOf = <K extends Campaigns.Kind>(kind: K) =>
+  z.object({ kind: z.literal(kind), orgUnit: z.string().max(40), ...campaignFields, ...Campaigns.settingsByKind[kind] }).strict();
+const newCampaign = z.discriminatedUnion("kind", [campaignOf("event"), campaignOf("contest"), campaignOf("selection"), campaignOf("collection")]);
+const anySettings = Object.assign({}, ...Object.values(Campaigns.settingsByKind)) as typeof Campaigns.settingsByKind.selection &
+  typeof Campaigns.settingsByKind.collection &
+  typeof Campaigns.settingsByKind.contest;
+/** A change: the kind is already set, so settings of another kind are refused once the campaign is read. */
+const campaignChange = z.object({ ...campaignFields, ...anySettings }).partial().strict();
+
+function refuseForeignSettings(kind: Campaigns.Kind, change: object) {
+  const own = Campaigns.settingsByKind[kind];
+  const foreign = Object.keys(change).filter((k) => k in anySettings && !(k in own));
+  if (foreign.length) fail("VALIDATION", { fields: Object.fromEntries(foreign.map((k) => [k, "FIELD_UNKNOWN"])) });
+}
 
 const sessionFields = {
   title: text(100),
-  titleEn: z.string().max(200).optional(),
+  titleEn: oneLineText(200).optional(),
   startsAt: isoTime,
   endsAt: isoTime.optional(),
   venue: text(200),
@@ -58,6 +68,7 @@ const adminView = (campaign: Campaigns.Campaign, sessions: Campaigns.Session[], 
   status: campaign.status,
   createdAt: campaign.createdAt,
   updatedAt: campaign.updatedAt,
+  version: campaign.version,
 });
 
 const audit = (c: Context<AppEnv>, user: User, campaignId: string, action: string, target?: string, details?: Record<string, unknown>) =>
@@ -66,6 +77,17 @@ const audit = (c: Context<AppEnv>, user: User, campaignId: string, action: strin
 async function checkOrgUnits(c: Context<AppEnv>, ...units: (string | undefined)[]) {
   const known = await orgUnitIds(c.var.deps.db);
   for (const u of units) if (u !== undefined && !known.has(u)) fail("VALIDATION", { fields: { orgUnit: "FIELD_ORG_UNIT" } });
+}
+
+/**
+ * Every unit an organiser writes is in her scope, and a session's unit is within its campaign's:
+ * a 株洲 organiser cannot put a session of hers under 长沙.
+ */
+async function checkSessionUnit(c: Context<AppEnv>, user: User, campaign: Campaigns.Campaign, orgUnit: string | undefined) {
+  if (orgUnit === undefined) return;
+  await checkOrgUnits(c, orgUnit);
+  if (!covers(campaign.orgUnit, orgUnit)) fail("VALIDATION", { fields: { orgUnit: "FIELD_ORG_UNIT" } });
+  mustManage(user, orgUnit);
 }
 
 export const admin = new Hono<AppEnv>()
@@ -94,7 +116,8 @@ export const admin = new Hono<AppEnv>()
   .patch("/campaigns/:id", valid("json", campaignChange), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const { db, clock } = c.var.deps;
-    const updated = await Campaigns.updateCampaign(db, clock, campaign.id, c.req.valid("json"));
+    refuseForeignSettings(campaign.kind, c.req.valid("json"));
+    const updated = await Campaigns.updateCampaign(db, clock, campaign.id, c.req.valid("json"), campaign);
     await audit(c, user, campaign.id, "campaign.update", undefined, { fields: Object.keys(c.req.valid("json")) });
     return c.json({ campaign: adminView(updated, sessions, clock.now()) });
   })
@@ -115,9 +138,9 @@ export const admin = new Hono<AppEnv>()
   })
   .post("/campaigns/:id/sessions", idempotent, valid("json", newSession), async (c) => {
     const { user, campaign } = await managed(c, c.req.param("id"));
-    if (campaign.kind !== "event") fail("NOT_EVENT");
+    if (!Campaigns.hasCapability(campaign, "sessions")) fail("NOT_EVENT");
     const input = c.req.valid("json");
-    await checkOrgUnits(c, input.orgUnit);
+    await checkSessionUnit(c, user, campaign, input.orgUnit);
     const session = await Registration.addSession(c.var.deps.db, campaign.id, input);
     await audit(c, user, campaign.id, "session.create", session.id);
     return c.json({ session: Campaigns.publicSession(session) }, 201);
@@ -127,11 +150,10 @@ export const admin = new Hono<AppEnv>()
     const sessionId = c.req.param("sessionId");
     if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
     const change = c.req.valid("json");
-    await checkOrgUnits(c, change.orgUnit);
-    const { db, clock, sms } = c.var.deps;
+    await checkSessionUnit(c, user, campaign, change.orgUnit);
+    const { db, clock } = c.var.deps;
     const { session, promoted } = await Registration.updateSession(db, clock, campaign.id, sessionId, change);
     await audit(c, user, campaign.id, "session.update", sessionId, { fields: Object.keys(change), promoted: promoted.length });
-    await Registration.tellPromoted(db, sms, promoted);
     return c.json({ session: Campaigns.publicSession(session) });
   })
   .delete("/campaigns/:id/sessions/:sessionId", async (c) => {
@@ -148,7 +170,7 @@ export const admin = new Hono<AppEnv>()
     // Unmasked personal data only for the unit that owns the campaign, and always audit-logged.
     if (full && !owns(user, campaign.orgUnit)) fail("FORBIDDEN");
     const all: Registration.Registration[] = [];
-    let cursor: { s: number; k?: Record<string, any> } | undefined;
+    let cursor: Registration.CampaignListCursor | undefined;
     do {
       const page = await Registration.listForCampaign(c.var.deps.db, sessions, { limit: 100, cursor });
       all.push(...page.items);

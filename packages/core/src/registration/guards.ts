@@ -1,0 +1,24 @@
+/**
+ * The conditions that hold the registration invariants. They live in this module, which the
+ * package does not export, and are writable only so that the invariant tests (importing this
+ * file by path) can switch one off and show that the test then catches the bug — their
+ * negative controls. Nothing else touches them.
+ */
+export const guards = {
+  /** no overselling, and nobody jumps the waitlist */
+  seat: "#taken < #capacity AND #waiting = :zero",
+  /** one live registration per woman per session; a cancelled one may be replaced */
+  oneRegistration: "attribute_not_exists(pk) OR #status = :cancelled",
+  /** the waitlist is served in order of arrival */
+  firstComeFirstServed: true,
+  /** nothing moves once the session has begun: no cancellation, no promotion */
+  notStarted: "#startsAtEpoch > :nowEpoch",
+};
+
+/** What the tests swap in to switch a guard off (the same names and values, always true). */
+export const guardsOff: typeof guards = {
+  seat: "attribute_exists(#capacity) AND #taken >= :zero AND #waiting >= :zero",
+  oneRegistration: "attribute_not_exists(pk) OR #status <> :cancelled OR #status = :cancelled",
+  firstComeFirstServed: false,
+  notStarted: "attribute_exists(#startsAtEpoch) AND :nowEpoch = :nowEpoch",
+};
