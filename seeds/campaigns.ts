@@ -51,6 +51,7 @@ const nameField: FormField = {
   type: "text",
   required: true,
   maxLength: 20,
+  personal: true,
 };
 
 const phoneField: FormField = {
@@ -59,12 +60,13 @@ const phoneField: FormField = {
   labelEn: "Mobile number",
   type: "phone",
   required: true,
+  personal: true,
   help: "11位手机号，有变动时我们打这个电话通知您",
   helpEn: "11 digits; we call this number if anything changes",
 };
 
 function consentField(label: string, labelEn: string, help: string, helpEn: string): FormField {
-  return { key: "consent", label, labelEn, type: "consent", required: true, help, helpEn };
+  return { key: "consent", label, labelEn, type: "consent", required: true, personal: false, help, helpEn };
 }
 
 function eventForm(where: FormField, consent: FormField, extra: FormField[] = []): { fields: FormField[] } {
@@ -139,7 +141,7 @@ function cxcyLectures(at: At): SeedCampaign {
         ["closed", at(150, "14:30")],
       ]),
       form: eventForm(
-        { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true },
+        { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true, personal: false },
         consentField(
           "我同意妇联为组织本次讲座使用我填写的姓名和手机号",
           "I agree that the Women's Federation uses my name and mobile number to organise this lecture",
@@ -211,7 +213,7 @@ function healthLectures(at: At): SeedCampaign {
         ["closed", at(72, "14:30")],
       ]),
       form: eventForm(
-        { key: "district", label: "您住在哪个区县", labelEn: "Which district or county you live in", type: "orgUnit", required: true },
+        { key: "district", label: "您住在哪个区县", labelEn: "Which district or county you live in", type: "orgUnit", required: true, personal: false },
         consentField(
           "我同意妇联为组织本次讲座使用我填写的姓名和手机号",
           "I agree that the Women's Federation uses my name and mobile number to organise this lecture",
@@ -232,6 +234,7 @@ function parentGrowthTour(at: At): SeedCampaign {
     labelEn: "How old your child is",
     type: "choice",
     required: false,
+    personal: false,
     help: "可以不填。填了，老师好多讲您关心的内容。",
     helpEn: "Optional. It helps the speaker talk about what matters to you.",
     options: [
@@ -263,7 +266,7 @@ function parentGrowthTour(at: At): SeedCampaign {
         ["closed", at(65, "09:30")],
       ]),
       form: eventForm(
-        { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true },
+        { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true, personal: false },
         consentField(
           "我同意妇联为组织本次巡讲使用我填写的信息",
           "I agree that the Women's Federation uses what I fill in to organise this talk",
@@ -334,25 +337,20 @@ function squareDanceContest(at: At): SeedCampaign {
             type: "text",
             required: true,
             maxLength: 30,
+            public: true,
             help: "例如：浏阳市沙市镇赤马村姐妹舞蹈队",
             helpEn: "For example: Chima Village Sisters Dance Team, Shashi Town, Liuyang",
           },
-          { key: "leaderName", label: "领队姓名", labelEn: "Team leader's name", type: "text", required: true, maxLength: 20 },
+          { key: "leaderName", label: "领队姓名", labelEn: "Team leader's name", type: "text", required: true, maxLength: 20, personal: true },
           {
             key: "leaderPhone",
             label: "领队手机号",
             labelEn: "Team leader's mobile number",
             type: "phone",
             required: true,
+            personal: true,
             help: "比赛时间、地点会打这个电话通知",
             helpEn: "We call this number about the time and place of each round",
-          },
-          {
-            key: "county",
-            label: "舞蹈队来自哪个县市区",
-            labelEn: "Which county or district the team comes from",
-            type: "orgUnit",
-            required: true,
           },
           {
             key: "memberCount",
@@ -362,24 +360,47 @@ function squareDanceContest(at: At): SeedCampaign {
             required: true,
             min: 8,
             max: 30,
+            public: true,
             help: "8到30人",
             helpEn: "8 to 30",
           },
-          { key: "danceTitle", label: "跳的舞叫什么名字", labelEn: "Name of the dance", type: "text", required: true, maxLength: 40 },
           {
-            key: "photos",
+            key: "county",
+            label: "所属县市区",
+            labelEn: "County or district the team belongs to",
+            type: "orgUnit",
+            required: true,
+            public: true,
+            help: "先在这个县市区比初赛",
+            helpEn: "The team dances its first round in this county or district",
+          },
+          {
+            key: "description",
+            label: "介绍一下你们队",
+            labelEn: "About your team",
+            type: "textarea",
+            required: true,
+            maxLength: 300,
+            public: true,
+            help: "跳的是什么舞、队伍有什么故事，300字以内",
+            helpEn: "Which dance you perform and your team's story, up to 300 characters",
+          },
+          {
+            key: "photo",
             label: "队伍照片或跳舞的截图",
             labelEn: "Team photo or a still from your dance",
             type: "image",
             required: false,
-            help: "可以不传。传了，评委和大家能先认识你们。",
-            helpEn: "Optional. It helps judges and the public get to know your team.",
+            max: 1,
+            public: true,
+            help: "可以不传，最多1张。传了，评委和大家能先认识你们。",
+            helpEn: "Optional, one at most. It helps judges and the public get to know your team.",
           },
           consentField(
             "我同意妇联为组织比赛使用我们填写的信息和照片",
-            "I agree that the Women's Federation uses what we fill in and our photos to run the contest",
-            "领队姓名和手机号只用来联系比赛事宜，不公开；队名、舞蹈名和照片会在比赛页面和公示中展示。我已经问过队员，她们也同意。",
-            "The leader's name and number are used only to contact you and are never shown; team name, dance name and photos appear on the contest pages and the public notice. I have asked the team members and they agree.",
+            "I agree that the Women's Federation uses what we fill in and our photo to run the contest",
+            "领队姓名和手机号只用来联系比赛事宜，不公开；队名、人数、所属县市区、队伍介绍和照片会在比赛页面和公示中展示。我已经问过队员，她们也同意。",
+            "The leader's name and number are used only to contact you and are never shown; the team name, size, county, description and photo appear on the contest pages and the public notice. I have asked the team members and they agree.",
           ),
         ],
       },
@@ -426,6 +447,8 @@ function sanbaHonours(at: At): SeedCampaign {
             type: "text",
             required: true,
             maxLength: 50,
+            // An honour is announced by name (公示), as the consent below says.
+            public: true,
           },
           {
             key: "nominatingUnit",
@@ -433,6 +456,7 @@ function sanbaHonours(at: At): SeedCampaign {
             labelEn: "Which federation unit nominates",
             type: "orgUnit",
             required: true,
+            public: true,
           },
           {
             key: "nomineeType",
@@ -440,6 +464,7 @@ function sanbaHonours(at: At): SeedCampaign {
             labelEn: "A person or a collective",
             type: "choice",
             required: true,
+            public: true,
             options: [
               { value: "individual", label: "个人", labelEn: "A person" },
               { value: "collective", label: "集体", labelEn: "A collective" },
@@ -452,6 +477,7 @@ function sanbaHonours(at: At): SeedCampaign {
             type: "textarea",
             required: true,
             maxLength: 2000,
+            public: true,
             help: "用平常话写清楚做了什么、帮了谁、有什么变化，2000字以内",
             helpEn: "In plain words: what was done, who was helped, what changed. Up to 2000 characters.",
           },
@@ -461,6 +487,7 @@ function sanbaHonours(at: At): SeedCampaign {
             labelEn: "Photo",
             type: "image",
             required: false,
+            public: true,
             help: "个人传本人照片，集体传集体合影",
             helpEn: "A photo of the person, or a group photo of the collective",
           },
@@ -470,6 +497,7 @@ function sanbaHonours(at: At): SeedCampaign {
             labelEn: "Resident ID number",
             type: "idNumber",
             required: true,
+            personal: true,
             help: "推荐个人的，填她本人的；推荐集体的，填集体负责人的。只用来审核资格，不公开。",
             helpEn: "For a person, her own; for a collective, its leader's. Used only for the qualification check, never shown.",
           },
@@ -479,6 +507,7 @@ function sanbaHonours(at: At): SeedCampaign {
             labelEn: "Contact's mobile number",
             type: "phone",
             required: true,
+            personal: true,
           },
           consentField(
             "我同意妇联为评选使用我填写的信息",
@@ -531,6 +560,7 @@ function bestFamilies(at: At): SeedCampaign {
             type: "text",
             required: true,
             maxLength: 30,
+            public: true,
             help: "例如：张桂兰家庭",
             helpEn: "For example: Zhang Guilan's family",
           },
@@ -540,6 +570,7 @@ function bestFamilies(at: At): SeedCampaign {
             labelEn: "Which federation unit nominates",
             type: "orgUnit",
             required: true,
+            public: true,
           },
           {
             key: "members",
@@ -548,6 +579,8 @@ function bestFamilies(at: At): SeedCampaign {
             type: "text",
             required: true,
             maxLength: 100,
+            // For the judges: not among what the consent says is shown.
+            personal: false,
             help: "例如：夫妻二人、婆婆、一儿一女",
             helpEn: "For example: a couple, the husband's mother, a son and a daughter",
           },
@@ -558,6 +591,7 @@ function bestFamilies(at: At): SeedCampaign {
             type: "textarea",
             required: true,
             maxLength: 2000,
+            public: true,
             help: "用平常话写写这个家好在哪里，2000字以内",
             helpEn: "In plain words, what makes this family a good one. Up to 2000 characters.",
           },
@@ -567,6 +601,7 @@ function bestFamilies(at: At): SeedCampaign {
             labelEn: "Family photo",
             type: "image",
             required: false,
+            public: true,
           },
           {
             key: "contactPhone",
@@ -574,6 +609,7 @@ function bestFamilies(at: At): SeedCampaign {
             labelEn: "Contact's mobile number",
             type: "phone",
             required: true,
+            personal: true,
           },
           consentField(
             "我同意妇联为评选使用我填写的信息和照片",
@@ -618,18 +654,20 @@ function familyStories(at: At): SeedCampaign {
       voting: { votesPerDay: 3, perEntryPerDay: 1, showCounts: true },
       form: {
         fields: [
-          { key: "storyTitle", label: "故事题目", labelEn: "Story title", type: "text", required: true, maxLength: 40 },
-          { key: "authorName", label: "作者姓名", labelEn: "Author's name", type: "text", required: true, maxLength: 20 },
+          { key: "storyTitle", label: "故事题目", labelEn: "Story title", type: "text", required: true, maxLength: 40, public: true },
+          // Published as the story's byline: the consent below says so, so it is public, not personal.
+          { key: "authorName", label: "作者姓名", labelEn: "Author's name", type: "text", required: true, maxLength: 20, public: true },
           {
             key: "phone",
             label: "手机号",
             labelEn: "Mobile number",
             type: "phone",
             required: true,
+            personal: true,
             help: "故事选上时打这个电话通知您，不公开",
             helpEn: "We call this number if your story is chosen; never shown",
           },
-          { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true },
+          { key: "city", label: "您在哪个市州", labelEn: "Which city or prefecture you live in", type: "orgUnit", required: true, public: true },
           {
             key: "story",
             label: "故事内容",
@@ -637,6 +675,7 @@ function familyStories(at: At): SeedCampaign {
             type: "textarea",
             required: true,
             maxLength: 5000,
+            public: true,
             help: "写您家真实的事，5000字以内",
             helpEn: "A true story from your family, up to 5000 characters",
           },
@@ -646,6 +685,7 @@ function familyStories(at: At): SeedCampaign {
             labelEn: "Photos",
             type: "image",
             required: false,
+            public: true,
             help: "可以不传，例如老照片、家训的字",
             helpEn: "Optional: an old photo, or the family motto written out",
           },

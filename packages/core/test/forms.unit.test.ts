@@ -320,7 +320,7 @@ describe("validateAnswers cleans typed text (see text.unit.test.ts for the rules
 describe("answers are plain data, never read through the prototype", () => {
   const form: Form = {
     fields: [
-      { key: "name", label: "姓名", type: "text", required: true },
+      { key: "name", label: "姓名", type: "text", required: true, personal: true },
       { key: "note", label: "备注", type: "text", required: false },
       { key: "consent", label: "同意", type: "consent", required: false },
     ],
@@ -512,8 +512,8 @@ describe("masking", () => {
     const id = residentId("430102", "19850315", "123");
     const form: Form = {
       fields: [
-        { key: "name", label: "姓名", type: "text", required: true },
-        { key: "leaderName", label: "领队", type: "text", required: true },
+        { key: "name", label: "姓名", type: "text", required: true, personal: true },
+        { key: "leaderName", label: "领队", type: "text", required: true, personal: true },
         { key: "teamName", label: "队名", type: "text", required: true },
         { key: "phone", label: "手机号", type: "phone", required: true },
         { key: "idNumber", label: "身份证", type: "idNumber", required: true },
@@ -544,5 +544,27 @@ describe("masking", () => {
     const text = JSON.stringify(masked);
     for (const secret of ["13912341234", id, "王秀兰", "19850315"]) expect(text).not.toContain(secret);
     expect(answers.phone).toBe("13912341234"); // the input is not changed
+  });
+
+  it("masks by the `personal` flag, not by a field's key; a personal field is never public", () => {
+    const form: Form = {
+      fields: [
+        { key: "name", label: "队名", type: "text", required: true },
+        { key: "author", label: "作者", type: "text", required: true, personal: true },
+        { key: "birthday", label: "生日", type: "date", required: false, personal: true },
+        { key: "phone", label: "手机号", type: "phone", required: true, personal: false },
+      ],
+    };
+    expect(maskAnswers(form, { name: "王秀兰", author: "李娜", birthday: "1985-03-15", phone: "13912341234" })).toEqual({
+      name: "王秀兰",
+      author: "李*",
+      birthday: "****",
+      phone: "139****1234", // phone numbers always are personal
+    });
+    const field = { key: "x", label: "x", required: true };
+    expect(formSchema.safeParse({ fields: [{ ...field, type: "text", personal: true, public: true }] }).success).toBe(false);
+    expect(formSchema.safeParse({ fields: [{ ...field, type: "phone", public: true }] }).success).toBe(false);
+    expect(formSchema.safeParse({ fields: [{ ...field, type: "idNumber", public: true }] }).success).toBe(false);
+    expect(formSchema.safeParse({ fields: [{ ...field, type: "text", public: true }] }).success).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ const campaign: Campaign = {
   phases: [],
   form: {
     fields: [
-      { key: "name", label: "您的姓名", type: "text", required: true },
+      { key: "name", label: "您的姓名", type: "text", required: true, personal: true },
       { key: "phone", label: "手机号", type: "phone", required: true },
       { key: "note", label: "备注", type: "text", required: false },
       { key: "topics", label: "话题", type: "multichoice", required: false },

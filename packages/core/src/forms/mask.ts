@@ -1,4 +1,4 @@
-import type { Form } from "./model.ts";
+import { isPersonal, type Form } from "./model.ts";
 import type { Answers } from "./validate.ts";
 
 /** 138****5678 */
@@ -14,8 +14,9 @@ export function maskName(name: string): string {
 }
 
 /**
- * Masks the personal answers of a form for lists and exports: phone and ID numbers always,
- * and the text field keyed `name` (a person's name) too.
+ * Masks the personal answers of a form (fields that are `personal`, phone and ID numbers always)
+ * for lists and exports: a name keeps its family name, a phone and an ID number their ends, any
+ * other personal answer shows only that there is one. What is not personal is as it was given.
  */
 export function maskAnswers(form: Form, answers: Answers): Answers {
   const out: Answers = Object.create(null);
@@ -23,12 +24,11 @@ export function maskAnswers(form: Form, answers: Answers): Answers {
     // Own answers only: a field keyed `toString` on an old form must not show Object.prototype's.
     const v = Object.hasOwn(answers, f.key) ? answers[f.key] : undefined;
     if (v === undefined) continue;
-    if (f.type === "phone" && typeof v === "string") out[f.key] = maskPhone(v);
+    if (!isPersonal(f)) out[f.key] = v;
+    else if (f.type === "phone" && typeof v === "string") out[f.key] = maskPhone(v);
     else if (f.type === "idNumber" && typeof v === "string") out[f.key] = maskIdNumber(v);
-    else if (isPersonName(f.key) && typeof v === "string") out[f.key] = maskName(v);
-    else out[f.key] = v;
+    else if (f.type === "text" && typeof v === "string") out[f.key] = maskName(v);
+    else out[f.key] = "****";
   }
   return out;
 }
-
-const isPersonName = (key: string) => /(^name$|Name$)/.test(key) && !/^(team|dance|story|title)/i.test(key);

@@ -63,8 +63,19 @@ export const formFieldSchema = z.object({
   /** Shown under the label, e.g. what the consent covers. */
   help: multiLineText(1000).optional(),
   helpEn: multiLineText(1000).optional(),
+  /** Personal data (a private person's name, a phone, an ID): masked for organisers, never public. */
+  personal: z.boolean().optional(),
+  /** Shown on the campaign's public pages once the entry is approved. */
+  public: z.boolean().optional(),
+}).refine((f) => !(f.public && isPersonal(f)), {
+  path: ["public"],
+  message: "FIELD_INVALID",
+  params: { reason: "FIELD_INVALID" },
 });
 export type FormField = z.infer<typeof formFieldSchema>;
+
+/** Phone and ID numbers always are; any other field when the form says so. */
+export const isPersonal = (f: { type: FieldType; personal?: boolean }) => f.personal === true || f.type === "phone" || f.type === "idNumber";
 
 export const formSchema = z.object({ fields: z.array(formFieldSchema).max(maxFields) });
 export type Form = z.infer<typeof formSchema>;

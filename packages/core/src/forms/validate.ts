@@ -157,8 +157,9 @@ function checkField(f: FormField, given: unknown, orgUnitIds: ReadonlySet<string
     case "orgUnit":
       return typeof raw === "string" && orgUnitIds.has(raw) ? { value: raw } : "FIELD_ORG_UNIT";
     case "image": {
-      // Upload ids; the upload issue checks that each id exists and belongs to the person.
-      const ok = Array.isArray(raw) && raw.length <= 9 && raw.every((v) => typeof v === "string" && /^up[0-9a-z]{12}$/.test(v));
+      // Upload ids (whether each exists and is hers, the module taking the answers checks);
+      // `max` is how many images the field takes (default 9).
+      const ok = Array.isArray(raw) && raw.length <= (f.max ?? 9) && raw.every((v) => typeof v === "string" && /^up[0-9a-z]{12}$/.test(v));
       return ok ? { value: raw } : "FIELD_INVALID";
     }
   }
