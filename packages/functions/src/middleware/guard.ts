@@ -1,6 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie, setCookie } from "hono/cookie";
 import { bodyLimit } from "hono/body-limit";
+import { matchedRoutes } from "hono/route";
+import type { Context } from "hono";
 import { randomBytes } from "node:crypto";
 import type { AppEnv } from "../env.ts";
 import { problem } from "../errors.ts";
@@ -45,10 +47,36 @@ export function requestOrigin(url: string, host: string | undefined, forwardedPr
 /** JSON routes take only `application/json` bodies (415 otherwise), of a sane size (413). */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (SAFE.has(c.req.method) || c.req.method === "DELETE") return next();
+  if (takesMultipart(c)) return next(); // its own guard, `multipartBody`, decides
   const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (hasBody && type !== "application/json") return problem(c, "UNSUPPORTED_MEDIA_TYPE");
+  if (hasBody && mediaType(c) !== "application/json") return problem(c, "UNSUPPORTED_MEDIA_TYPE");
   return next();
 });
 
-export const jsonBodyLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => problem(c, "PAYLOAD_TOO_LARGE") });
+const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => problem(c, "PAYLOAD_TOO_LARGE") });
+export const jsonBodyLimit = createMiddleware<AppEnv>(async (c, next) => (takesMultipart(c) ? next() : jsonLimit(c, next)));
+
+const mediaType = (c: Context) => (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+
+// The middleware made by `multipartBody`: a route whose chain holds one takes multipart, not JSON.
+const multipartGuards = new WeakSet<Function>();
+// A sub-app with its own onError wraps its handlers (as openapi.ts's targetOf walks).
+const unwrap = (h: Function): Function => ((h as any).__COMPOSED_HANDLER ? unwrap((h as any).__COMPOSED_HANDLER) : h);
+/** Is the request for a route that declared `multipartBody` (POST /api/uploads)? Only that route is let past the JSON guards. */
+const takesMultipart = (c: Context) => matchedRoutes(c).some((r) => multipartGuards.has(unwrap(r.handler)));
+
+/**
+ * The one exception to JSON bodies, put in the chain of the route that takes a file (after
+ * `requireUser`, so nobody unknown gets to send megabytes): `multipart/form-data` only (415
+ * otherwise, JSON included) and at most `maxSize` bytes (413). The JSON guards above step aside
+ * for exactly the routes that carry it; CSRF still applies to them.
+ */
+export function multipartBody(maxSize: number) {
+  const limit = bodyLimit({ maxSize, onError: (c) => problem(c, "PAYLOAD_TOO_LARGE") });
+  const guard = createMiddleware<AppEnv>(async (c, next) => {
+    if (mediaType(c) !== "multipart/form-data") return problem(c, "UNSUPPORTED_MEDIA_TYPE");
+    return limit(c, next);
+  });
+  multipartGuards.add(guard);
+  return guard;
+}
