@@ -1,10 +1,11 @@
-import { describe, it, expect, afterAll } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { describe, it, expect, afterAll, inject } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { queryAll } from "@jinguo/core/db";
-import { startPlatform, StartupError } from "../src/platform.ts";
+import { startPlatform, StartupError, webDist } from "../src/platform.ts";
 import { startDynamoLocal } from "../src/dynamo.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "jinguo-platform-"));
@@ -83,6 +84,57 @@ describe("the local platform on disk", () => {
       expect(err.message).toContain("找不到 Java");
     } finally {
       process.env.PATH = path;
+    }
+  });
+});
+
+describe("the web app's security headers", () => {
+  /** One CSP directive's sources, or undefined when the policy lacks it. */
+  const directive = (csp: string, name: string) =>
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .find(([n]) => n === name)
+      ?.slice(1);
+
+  it("every page and asset: a CSP without inline script, no framing, nosniff, no referrer to other sites, camera for us only", async () => {
+    const platform = await startPlatform({
+      port: 0,
+      inMemory: true,
+      quiet: true,
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      tableName: `headers-${randomBytes(4).toString("hex")}`,
+    });
+    try {
+      const index = readFileSync(`${webDist}/index.html`, "utf8");
+      const assets = [...index.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+      expect(assets.some((a) => a.endsWith(".js")) && assets.some((a) => a.endsWith(".css")), "index.html names its script and stylesheet").toBe(true);
+      // What the policy below forbids must not be what the built app needs.
+      expect(index, "no inline script").not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(index, "no inline style").not.toMatch(/<style|\sstyle=/);
+      expect(index, "no inline handlers").not.toMatch(/\son[a-z]+=/);
+
+      for (const path of ["/", "/campaigns/c-2019-cxcy-lectures", "/organiser/checkin?code=ABCD1234", "/favicon.svg", "/assets/nothing-here.js", ...assets]) {
+        const res = await fetch(`${platform.url}${path}`);
+        expect(res.status, path).toBe(path.includes("nothing-here") ? 404 : 200);
+        const h = (name: string) => res.headers.get(name) ?? "";
+        const csp = h("content-security-policy");
+        expect(directive(csp, "default-src"), `${path}: default-src`).toEqual(["'self'"]);
+        expect(directive(csp, "script-src"), `${path}: script-src`).toEqual(["'self'"]);
+        expect(directive(csp, "style-src"), `${path}: style-src`).toEqual(["'self'"]);
+        expect(directive(csp, "object-src"), path).toEqual(["'none'"]);
+        expect(directive(csp, "base-uri"), path).toEqual(["'none'"]);
+        expect(directive(csp, "frame-ancestors"), `${path}: frame-ancestors`).toEqual(["'none'"]);
+        expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+        expect(h("x-frame-options"), path).toBe("DENY");
+        expect(h("x-content-type-options"), path).toBe("nosniff");
+        // A ticket link's code never reaches another site.
+        expect(["same-origin", "no-referrer"], `${path}: referrer-policy`).toContain(h("referrer-policy"));
+        expect(h("permissions-policy"), path).toMatch(/(^|,\s*)camera=\(self\)(,|$)/);
+        expect(h("permissions-policy"), path).toMatch(/(^|,\s*)microphone=\(\)(,|$)/);
+      }
+    } finally {
+      await platform.stop();
     }
   });
 });

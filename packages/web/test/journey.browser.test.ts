@@ -29,6 +29,8 @@ const WECHAT_ANDROID_UA =
 let platform: { url: string; stop(): Promise<void> } | undefined;
 let browser: Browser | undefined;
 let base = "";
+/** CSP or Permissions-Policy reports and uncaught errors in any page. */
+const blocked: string[] = [];
 
 /** Waits (up to 15 s) for what the page shows to come right. */
 const until = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -54,6 +56,11 @@ async function phoneContext(): Promise<BrowserContext> {
     userAgent: WECHAT_ANDROID_UA,
   });
   context.setDefaultTimeout(15_000);
+  // The local server's Content-Security-Policy must not break the app: any violation fails.
+  context.on("console", (m) => {
+    if (/Content[- ]Security[- ]Policy|Permissions[- ]Policy/i.test(m.text())) blocked.push(m.text());
+  });
+  context.on("weberror", (e) => blocked.push(String(e.error())));
   return context;
 }
 
@@ -361,6 +368,7 @@ describe("journey in a phone browser", () => {
       await shot(page, "10-cancelled");
 
       await participant.close();
+      expect(blocked, "no CSP violation or page error").toEqual([]);
     },
     TIMEOUT,
   );
