@@ -2,14 +2,19 @@ import { serve, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { systemClock, type Clock } from "@jinguo/core/clock";
 import { devOutbox } from "@jinguo/core/sms";
+import { startDispatcher, type Dispatcher } from "@jinguo/core/outbox";
+import { localUploadStore } from "@jinguo/core/uploads";
 import { createApp } from "@jinguo/functions";
 import { startDynamoLocal, StartupError, type DynamoLocal } from "./dynamo.ts";
+import { browserUrl, DEFAULT_HOST } from "./host.ts";
+import { webSecurityHeaders } from "./web-headers.ts";
 import { localSecret } from "./secret.ts";
 import { seed, type SeedReport } from "./seed.ts";
 
@@ -24,6 +29,8 @@ export const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url))
 export interface PlatformOptions {
   /** 0 = any free port */
   port?: number;
+  /** the address the web/API server listens on (default 127.0.0.1: this machine only) */
+  host?: string;
   /** where DynamoDB Local keeps its data and the signing secret lives (default `.data/`) */
   dataDir?: string;
   /** keep the data in memory (tests) */
@@ -39,6 +46,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   url: string;
+  /** the address it listens on */
+  host: string;
   port: number;
   db: Db;
   seeded: SeedReport;
@@ -54,38 +63,50 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const log = opts.quiet ? () => {} : (line: string) => console.log(line);
   const clock = opts.clock ?? systemClock;
   let dynamo: DynamoLocal | undefined;
-  if (!opts.dynamoEndpoint) dynamo = await startDynamoLocal({ dataDir: opts.inMemory ? undefined : join(dataDir, "dynamodb") });
+  if (!opts.dynamoEndpoint) dynamo = await startDynamoLocal({ dataDir: opts.inMemory ? undefined : join(dataDir, "dynamodb"), log });
   const endpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
   try {
     const db = createDb({ endpoint, tableName: opts.tableName ?? "jinguo" });
     await ensureTable(db);
     const seeded = await seed(db, clock, { localAccounts: true });
     const secret = opts.inMemory ? localSecretInMemory() : localSecret(dataDir);
+    const sms = devOutbox(db, clock, log);
+    // Started once the port is known, so the texts can link to this very site.
+    let outbox: Dispatcher | undefined;
     const api = createApp({
       db,
       clock,
       secret,
       stage: "local",
-      sms: devOutbox(db, clock, log),
+      sms,
+      outbox: { kick: () => outbox?.kick() },
+      // Beside the table's data; in memory (tests), in a folder of its own that nothing else reads.
+      uploads: localUploadStore(opts.inMemory ? mkdtempSync(join(tmpdir(), "jinguo-uploads-")) : join(dataDir, "uploads")),
       rateLimitPerClient: opts.rateLimitPerClient ?? process.env.RATE_LIMIT_PER_CLIENT === "on",
     });
     const app = new Hono().route("/", api);
     if (existsSync(join(webDist, "index.html"))) {
+      // Registered after the API, so it wraps the web app's answers only.
+      app.use("/*", webSecurityHeaders);
       app.use("/*", serveStatic({ root: webDist }));
       app.get("/assets/*", (c) => c.text("Not found", 404));
       // The web app routes in the browser: every other path is its index.html (read each time,
       // so a rebuild while running is picked up).
       app.get("*", (c) => c.html(readFileSync(join(webDist, "index.html"), "utf8")));
     }
-    const server = await listen(app, opts.port ?? 3000);
+    const host = opts.host ?? DEFAULT_HOST;
+    const server = await listen(app, opts.port ?? 3000, host);
     const port = (server.address() as { port: number }).port;
+    outbox = startDispatcher({ db, clock, sms, publicUrl: browserUrl(host, port) }, { intervalMs: 2_000 });
     return {
-      url: `http://localhost:${port}`,
+      url: browserUrl(host, port),
+      host,
       port,
       db,
       seeded,
       async stop() {
         await new Promise<void>((res) => server.close(() => res()));
+        await outbox?.stop();
         db.client.destroy();
         await dynamo?.stop();
       },
@@ -96,14 +117,16 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   }
 }
 
-function listen(app: Hono, port: number): Promise<ServerType> {
+function listen(app: Hono, port: number, hostname: string): Promise<ServerType> {
   return new Promise((res, rej) => {
-    const server = serve({ fetch: app.fetch, port }, () => res(server));
+    const server = serve({ fetch: app.fetch, port, hostname }, () => res(server));
     server.once("error", (err: NodeJS.ErrnoException) =>
       rej(
         err.code === "EADDRINUSE"
           ? new StartupError(`端口 ${port} 已被占用。请关掉占用它的程序，或换一个端口：PORT=3001 npm start\nPort ${port} is taken; try PORT=3001 npm start.`)
-          : err,
+          : err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND" || err.code === "EAI_AGAIN"
+            ? new StartupError(`HOST=${hostname} 不是这台电脑的地址。不设置 HOST 即可（只有本机能访问）。\nHOST=${hostname} is not an address of this computer; leave HOST unset.`)
+            : err,
       ),
     );
   });
