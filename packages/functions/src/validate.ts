@@ -3,24 +3,43 @@ import type { ValidationTargets } from "hono";
 import type { ZodType } from "zod";
 import { DomainError } from "@jinguo/core/errors";
 
+/** What one `valid()` middleware checks: read back by the contract (openapi.ts) and its tests. */
+export interface Validation {
+  target: keyof ValidationTargets;
+  schema: ZodType;
+}
+
+// Keyed by the middleware function itself, so the route table (`app.routes`) is the one list of
+// what each route validates: the documented schema is the very object that validates.
+const validations = new WeakMap<Function, Validation>();
+
+/** The target and schema a handler from `valid()` checks; undefined for any other handler. */
+export const validationOf = (handler: Function): Validation | undefined => validations.get(handler);
+
 /**
  * zod validation with the API's error shape: 422 VALIDATION, `details.fields` naming each
  * field that is wrong (path joined with dots) and why.
  */
-export const valid = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
-  zValidator(target, schema, (result) => {
+export const valid = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) {
       const fields: Record<string, string> = {};
       for (const issue of result.error.issues) {
         const path = issue.path.join(".") || "_";
         // zod 4 leaves `issue.input` out unless asked, so whether the field was missing is
-        // read from what was sent: a wrong type is not a missing answer.
-        const missing = issue.code === "invalid_type" && valueAt(result.data, issue.path) === undefined;
-        fields[path] ??= missing ? "FIELD_REQUIRED" : "FIELD_INVALID";
+        // read from what was sent: a wrong type is not a missing answer, and a missing one is
+        // missing whichever check noticed (an enum says "invalid_value", a z.custom its reason).
+        const missing = valueAt(result.data, issue.path) === undefined;
+        // A check that knows its reason (core's text helpers, answersSchema) says it in params.
+        const reason = issue.code === "custom" && typeof issue.params?.reason === "string" ? issue.params.reason : undefined;
+        fields[path] ??= missing ? "FIELD_REQUIRED" : (reason ?? "FIELD_INVALID");
       }
       throw new DomainError("VALIDATION", { fields });
     }
   });
+  validations.set(middleware, { target, schema });
+  return middleware;
+};
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
   let v = data;

@@ -10,6 +10,7 @@ import { fail } from "@jinguo/core/errors";
 
 import type { AppEnv } from "../env.ts";
 import { valid, encodeCursor, decodeCursor } from "../validate.ts";
+import { doc } from "../openapi.ts";
 import { currentOrganiser, mustManage, requireUser } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { listQuery } from "./list-query.ts";
@@ -92,14 +93,14 @@ async function checkSessionUnit(c: Context<AppEnv>, user: User, campaign: Campai
 
 export const admin = new Hono<AppEnv>()
   .use(requireUser)
-  .get("/campaigns", async (c) => {
+  .get("/campaigns", doc({ summary: "我管的活动（含草稿）", summaryEn: "Campaigns I manage, drafts included", access: "organiser" }), async (c) => {
     const user = await currentOrganiser(c);
     const { db, clock } = c.var.deps;
     const all = await Campaigns.listCampaigns(db, clock, { includeDrafts: true });
     const mine = all.filter((x) => canManage(user, x.orgUnit));
     return c.json({ items: mine.map((x) => adminView(x, [], clock.now())), cursor: null, scopes: organiserScopes(user) });
   })
-  .post("/campaigns", idempotent, valid("json", newCampaign), async (c) => {
+  .post("/campaigns", doc({ summary: "新建活动（草稿）", summaryEn: "Create a campaign (a draft)", access: "organiser", status: 201 }), idempotent, valid("json", newCampaign), async (c) => {
     const user = await currentOrganiser(c);
     const input = c.req.valid("json");
     await checkOrgUnits(c, input.orgUnit);
@@ -109,11 +110,11 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "campaign.create");
     return c.json({ campaign: adminView(campaign, [], clock.now()) }, 201);
   })
-  .get("/campaigns/:id", async (c) => {
+  .get("/campaigns/:id", doc({ summary: "我管的一个活动", summaryEn: "One campaign I manage", access: "manager" }), async (c) => {
     const { campaign, sessions } = await managed(c, c.req.param("id"));
     return c.json({ campaign: adminView(campaign, sessions, c.var.deps.clock.now()) });
   })
-  .patch("/campaigns/:id", valid("json", campaignChange), async (c) => {
+  .patch("/campaigns/:id", doc({ summary: "修改活动", summaryEn: "Change a campaign", access: "manager" }), valid("json", campaignChange), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const { db, clock } = c.var.deps;
     refuseForeignSettings(campaign.kind, c.req.valid("json"));
@@ -121,14 +122,14 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "campaign.update", undefined, { fields: Object.keys(c.req.valid("json")) });
     return c.json({ campaign: adminView(updated, sessions, clock.now()) });
   })
-  .post("/campaigns/:id/publish", async (c) => {
+  .post("/campaigns/:id/publish", doc({ summary: "发布活动", summaryEn: "Publish a campaign", access: "manager" }), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const { db, clock } = c.var.deps;
     const updated = await Campaigns.publishCampaign(db, clock, campaign.id);
     await audit(c, user, campaign.id, "campaign.publish");
     return c.json({ campaign: adminView(updated, sessions, clock.now()) });
   })
-  .post("/campaigns/:id/phase", valid("json", z.object({ phase: z.enum(Campaigns.phaseNames) })), async (c) => {
+  .post("/campaigns/:id/phase", doc({ summary: "现在打开某个阶段", summaryEn: "Open a phase now", access: "manager" }), valid("json", z.object({ phase: z.enum(Campaigns.phaseNames) })), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const { db, clock } = c.var.deps;
     const { phase } = c.req.valid("json");
@@ -136,7 +137,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "campaign.phase", phase);
     return c.json({ campaign: adminView(updated, sessions, clock.now()) });
   })
-  .post("/campaigns/:id/sessions", idempotent, valid("json", newSession), async (c) => {
+  .post("/campaigns/:id/sessions", doc({ summary: "新增场次", summaryEn: "Add a session", access: "manager", status: 201 }), idempotent, valid("json", newSession), async (c) => {
     const { user, campaign } = await managed(c, c.req.param("id"));
     if (!Campaigns.hasCapability(campaign, "sessions")) fail("NOT_EVENT");
     const input = c.req.valid("json");
@@ -145,7 +146,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "session.create", session.id);
     return c.json({ session: Campaigns.publicSession(session) }, 201);
   })
-  .patch("/campaigns/:id/sessions/:sessionId", valid("json", sessionChange), async (c) => {
+  .patch("/campaigns/:id/sessions/:sessionId", doc({ summary: "修改场次", summaryEn: "Change a session", access: "manager" }), valid("json", sessionChange), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const sessionId = c.req.param("sessionId");
     if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
@@ -156,7 +157,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "session.update", sessionId, { fields: Object.keys(change), promoted: promoted.length });
     return c.json({ session: Campaigns.publicSession(session) });
   })
-  .delete("/campaigns/:id/sessions/:sessionId", async (c) => {
+  .delete("/campaigns/:id/sessions/:sessionId", doc({ summary: "删除没人报名的场次", summaryEn: "Delete a session nobody registered for", access: "manager", status: 204 }), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const sessionId = c.req.param("sessionId");
     if (!sessions.some((s) => s.id === sessionId)) fail("SESSION_NOT_FOUND");
@@ -164,7 +165,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "session.delete", sessionId);
     return c.body(null, 204);
   })
-  .get("/campaigns/:id/registrations.csv", valid("query", z.object({ full: z.enum(["0", "1"]).optional() })), async (c) => {
+  .get("/campaigns/:id/registrations.csv", doc({ summary: "导出报名表（已打码；?full=1 仅本单位）", summaryEn: "Registrations as CSV (masked; ?full=1 owning unit only)", access: "manager" }), valid("query", z.object({ full: z.enum(["0", "1"]).optional() })), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const full = c.req.valid("query").full === "1";
     // Unmasked personal data only for the unit that owns the campaign, and always audit-logged.
@@ -186,6 +187,7 @@ export const admin = new Hono<AppEnv>()
   })
   .get(
     "/campaigns/:id/registrations",
+    doc({ summary: "报名名单（已打码）", summaryEn: "Registrations, masked", access: "manager" }),
     valid("query", listQuery.extend({ sessionId: z.string().max(64).optional() })),
     async (c) => {
       const { campaign, sessions } = await managed(c, c.req.param("id"));
@@ -198,7 +200,7 @@ export const admin = new Hono<AppEnv>()
       return c.json({ items: page.items.map((r) => Registration.organiserView(campaign, r)), cursor: encodeCursor(page.next) });
     },
   )
-  .post("/checkins", valid("json", z.object({ ticketCode: z.string().min(1).max(32) })), async (c) => {
+  .post("/checkins", doc({ summary: "签到", summaryEn: "Check a ticket in", access: "organiser" }), valid("json", z.object({ ticketCode: z.string().min(1).max(32) })), async (c) => {
     const user = await currentOrganiser(c);
     const { db, clock } = c.var.deps;
     const reg = await Registration.checkIn(db, clock, user, c.req.valid("json").ticketCode);
@@ -214,7 +216,7 @@ export const admin = new Hono<AppEnv>()
       checkedInAt: reg.checkedInAt,
     });
   })
-  .get("/audit", valid("query", listQuery.extend({ campaignId: z.string().max(64) })), async (c) => {
+  .get("/audit", doc({ summary: "操作日志", summaryEn: "A campaign's audit log", access: "manager" }), valid("query", listQuery.extend({ campaignId: z.string().max(64) })), async (c) => {
     const q = c.req.valid("query");
     await managed(c, q.campaignId);
     const page = await Audit.list(c.var.deps.db, q.campaignId, q.limit, decodeCursor(q.cursor));

@@ -5,6 +5,7 @@ import { listOrgUnits } from "@jinguo/core/org-units";
 import { fail } from "@jinguo/core/errors";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../validate.ts";
+import { doc } from "../openapi.ts";
 
 const campaignFilter = z.object({
   kind: z.enum(Campaigns.kinds).optional(),
@@ -13,14 +14,16 @@ const campaignFilter = z.object({
 });
 
 export const publicReading = new Hono<AppEnv>()
-  .get("/org-units", async (c) => c.json({ items: await listOrgUnits(c.var.deps.db) }))
-  .get("/campaigns", valid("query", campaignFilter), async (c) => {
+  .get("/org-units", doc({ summary: "组织单位（市州、区县）", summaryEn: "The tree of org units", access: "public" }), async (c) =>
+    c.json({ items: await listOrgUnits(c.var.deps.db) }),
+  )
+  .get("/campaigns", doc({ summary: "已发布的活动", summaryEn: "Published campaigns", access: "public" }), valid("query", campaignFilter), async (c) => {
     const { db, clock } = c.var.deps;
     const campaigns = await Campaigns.listCampaigns(db, clock, c.req.valid("query"));
     // Lists carry no sessions; a campaign's page has them.
     return c.json({ items: campaigns.map((x) => Campaigns.publicCampaign(x, undefined, clock.now())), cursor: null });
   })
-  .get("/campaigns/:id", async (c) => {
+  .get("/campaigns/:id", doc({ summary: "一个活动（含场次）", summaryEn: "One campaign, with its sessions", access: "public" }), async (c) => {
     const { db, clock } = c.var.deps;
     const found = await Campaigns.getCampaignWithSessions(db, c.req.param("id"));
     if (!found || found.campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");
