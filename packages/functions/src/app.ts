@@ -8,8 +8,15 @@ import { auth } from "./routes/auth.ts";
 import { me } from "./routes/me.ts";
 import { publicReading } from "./routes/public.ts";
 import { registrations } from "./routes/registrations.ts";
+import { entries } from "./routes/entries.ts";
+import { adminEntries } from "./routes/admin-entries.ts";
+import { uploads } from "./routes/uploads.ts";
 import { admin } from "./routes/admin.ts";
+import { adminRounds } from "./routes/admin-rounds.ts";
+import { judging } from "./routes/judge.ts";
+import { results } from "./routes/results.ts";
 import { dev } from "./routes/dev.ts";
+import { contract, type Mounted } from "./routes/docs.ts";
 
 export type { Deps } from "./env.ts";
 
@@ -19,6 +26,14 @@ export function createApp(deps: Deps) {
     .use(async (c, next) => {
       c.set("deps", deps);
       await next();
+    })
+    .use(async (c, next) => {
+      // A change may have written notices, even one that then failed (a promotion before her own error).
+      try {
+        await next();
+      } finally {
+        if (c.req.method !== "GET" && c.req.method !== "HEAD") c.var.deps.outbox?.kick();
+      }
     })
     .use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }))
     .use(async (c, next) => {
@@ -31,11 +46,19 @@ export function createApp(deps: Deps) {
     .use(jsonBody)
     .use(session)
     .get("/health", (c) => c.json({ ok: true, stage: deps.stage }))
+    // openapi.json and /docs, made from `app` itself on first use, when every route is mounted.
+    .route("/", contract((): Mounted => app, deps.stage))
     .route("/auth", auth)
     .route("/me", me)
     .route("/", publicReading)
     .route("/", registrations)
-    .route("/admin", admin);
+    .route("/", entries)
+    .route("/", uploads)
+    .route("/admin", admin)
+    .route("/admin", adminEntries)
+    .route("/admin", adminRounds)
+    .route("/judge", judging)
+    .route("/", results);
   if (deps.stage === "local") api.route("/dev", dev);
   api.all("*", (c) => problem(c, "NOT_FOUND"));
   api.onError(onError);

@@ -14,6 +14,7 @@ export const errorMessages = {
   SESSION_NOT_FOUND: { "zh-CN": "没有找到这个场次", en: "We could not find this session." },
   REGISTRATION_NOT_FOUND: { "zh-CN": "没有找到这条报名", en: "We could not find this registration." },
   TICKET_NOT_FOUND: { "zh-CN": "签到码不对，没有找到这张电子票", en: "This check-in code is not valid." },
+  UPLOAD_NOT_FOUND: { "zh-CN": "没有找到这张图片", en: "We could not find this image." },
   ALREADY_REGISTERED: { "zh-CN": "您已经报过这个场次了", en: "You have already registered for this session." },
   SEATS_FULL: { "zh-CN": "该场次名额已满", en: "This session is full." },
   PHASE_CLOSED: { "zh-CN": "现在不在报名时间内", en: "Registration is not open now." },
@@ -29,6 +30,22 @@ export const errorMessages = {
   OTP_LOCKED: { "zh-CN": "验证码错误次数太多，请重新获取验证码", en: "Too many wrong tries. Please ask for a new code." },
   RATE_LIMITED: { "zh-CN": "操作太频繁，请稍后再试", en: "Too many requests. Please wait a moment." },
   IN_PROGRESS: { "zh-CN": "正在处理中，请稍候", en: "Still working on it. Please wait." },
+  BUSY: { "zh-CN": "现在办理的人太多，请过几秒再试一次", en: "Many people are doing this right now. Please try again in a few seconds." },
+  SESSION_STARTED: { "zh-CN": "这个场次已经开始了，不能再取消或候补", en: "This session has already started: it can no longer be cancelled or filled from the waitlist." },
+  CAMPAIGN_CHANGED: { "zh-CN": "活动刚刚被别人改过，请刷新后再改", en: "Someone else just changed this activity. Please refresh and try again." },
+  // Entries: team entries, nominations, stories.
+  ENTRY_NOT_FOUND: { "zh-CN": "没有找到这份报名材料", en: "We could not find this entry." },
+  ENTRY_LIMIT: { "zh-CN": "您在这个活动里已经交过了，不能再交一份", en: "You have already entered this activity and cannot enter again." },
+  NOT_EDITABLE: { "zh-CN": "这份报名材料现在不能再改了", en: "This entry can no longer be changed." },
+  NO_ENTRIES: { "zh-CN": "这个活动不用交报名材料，请选场次报名", en: "This activity takes no entries. Please register for a session instead." },
+  // Judging: rounds, scores, results.
+  ROUND_NOT_FOUND: { "zh-CN": "没有找到这个评审轮次", en: "We could not find this judging round." },
+  ROUND_LOCKED: { "zh-CN": "评分已经锁定，不能再改了（已提交或本轮已结束）", en: "Scores are locked: they were submitted or the round has closed." },
+  ROUND_INCOMPLETE: { "zh-CN": "还有作品没有打分", en: "Some entries have not been scored yet." },
+  ROUND_NOT_READY: { "zh-CN": "上一轮还没有结束，这一轮还不能开始", en: "The rounds before this one have not closed yet." },
+  JUDGE_HAS_SCORES: { "zh-CN": "这位评委已经打过分，不能移除", en: "This judge has already scored, so she cannot be removed." },
+  RESULTS_NOT_PUBLISHED: { "zh-CN": "结果还没有公布", en: "The results have not been published yet." },
+  NO_ROUNDS: { "zh-CN": "这个活动没有评审轮次", en: "This activity has no judging rounds." },
   IDEMPOTENCY_KEY_REUSED: { "zh-CN": "这个请求编号已用于别的内容", en: "This Idempotency-Key was used for a different request." },
   INTERNAL: { "zh-CN": "系统出了点问题，请稍后再试", en: "Something went wrong. Please try again later." },
 } satisfies Record<string, Entry>;
@@ -49,6 +66,22 @@ export const fieldMessages = {
   FIELD_ORG_UNIT: { "zh-CN": "请选择所在的市州或县市区", en: "Please choose your city or county." },
   FIELD_DATE: { "zh-CN": "日期格式不对", en: "This date is not valid." },
   FIELD_UNKNOWN: { "zh-CN": "表单里没有这一项", en: "This form has no such question." },
+  FIELD_CHARACTERS: {
+    "zh-CN": "这里面有不能用的特殊符号，请删掉后重新输入",
+    en: "This has special characters that cannot be used. Please delete them and type it again.",
+  },
+  FIELD_ONE_LINE: { "zh-CN": "这一项只能写一行，请不要换行", en: "Please write this on one line." },
+  FIELD_UPLOAD: { "zh-CN": "图片没有找到，请重新上传", en: "This image was not found. Please upload it again." },
+  // Why an upload was not taken as an image: `details.reason` of its 415.
+  IMAGE_TYPE: { "zh-CN": "只能上传 JPG 或 PNG 格式的照片", en: "Only JPG or PNG photos can be uploaded." },
+  IMAGE_DIMENSIONS: {
+    "zh-CN": "照片太大了，长和宽都不能超过 6000 像素",
+    en: "This photo is too big: at most 6000 pixels on each side and 24 megapixels.",
+  },
+  IMAGE_CORRUPT: { "zh-CN": "这张照片打不开，可能已经损坏，请换一张", en: "This photo cannot be opened. It may be damaged: please choose another." },
+  SCORE_STEP: { "zh-CN": "分数最多保留一位小数，比如 8.5", en: "Scores go in steps of 0.1, like 8.5." },
+  SCORE_ABOVE_MAX: { "zh-CN": "超过了这一项的满分", en: "This is more than the most this item allows." },
+  SCORE_UNKNOWN_CRITERION: { "zh-CN": "评分细则里没有这一项", en: "The scoring rules have no such item." },
 } satisfies Record<string, Entry>;
 
 export type FieldErrorCode = keyof typeof fieldMessages;
