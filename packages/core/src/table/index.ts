@@ -18,6 +18,9 @@ export const tableDefinition = {
   ],
 } as const;
 
+/** How many partitions the writes of votes are spread over (see keys.voteCounterShard). */
+export const VOTE_SHARDS = 10;
+
 export type IndexName = (typeof tableDefinition.globalIndexes)[number]["name"];
 
 /** Parameters for CreateTable (local and tests); the cloud declares the same in infra/. */
@@ -115,6 +118,30 @@ export const keys = {
   // A closed round's ranking, one item per entry.
   roundResult: (roundId: string, entryId: string) => ({ pk: `ROUND#${roundId}`, sk: `RESULT#${entryId}` }),
   roundResultPrefix: () => "RESULT#",
+  // Nominations: a unit's quota is a conditional counter in the nomination's transaction; a
+  // nominee is unique per campaign by a keyed hash of her resident ID (never the ID itself).
+  nominationQuota: (campaignId: string, unitId: string) => ({ pk: `QUOTA#${campaignId}#${unitId}`, sk: "COUNT" }),
+  nominee: (campaignId: string, idHash: string) => ({ pk: `NOMINEE#${campaignId}#${idHash}`, sk: "NOMINEE" }),
+  // Votes: one item per campaign × China day × voter × entry (the voter's day is her own
+  // partition), her allowance for the day, and counters in shards. Everything every vote touches
+  // is spread over VOTE_SHARDS partitions (the shard is chosen per vote), so one hot entry or one
+  // busy campaign never throttles a single partition; the leaderboard is a cached aggregate.
+  vote: (campaignId: string, day: string, voterId: string, entryId: string) => ({ pk: `VOTES#${campaignId}#${day}#${voterId}`, sk: `ENTRY#${entryId}` }),
+  voterDayPartition: (campaignId: string, day: string, voterId: string) => `VOTES#${campaignId}#${day}#${voterId}`,
+  voteAllowance: (campaignId: string, day: string, voterId: string) => ({ pk: `VOTES#${campaignId}#${day}#${voterId}`, sk: "ALLOWANCE" }),
+  // Every vote of a campaign (recounts, fraud review), in gsi1 partitions by shard, by time.
+  voteByCampaign: (campaignId: string, shard: number, at: string, voteId: string) => ({ gsi1pk: `CAMPAIGN#${campaignId}#VOTES#${shard}`, gsi1sk: `${at}#${voteId}` }),
+  campaignVotesPartition: (campaignId: string, shard: number) => `CAMPAIGN#${campaignId}#VOTES#${shard}`,
+  // A voter's votes in a campaign across days (voiding by voter).
+  voteByVoter: (campaignId: string, voterId: string, at: string) => ({ gsi2pk: `CAMPAIGN#${campaignId}#VOTER#${voterId}`, gsi2sk: at }),
+  voterVotesPartition: (campaignId: string, voterId: string) => `CAMPAIGN#${campaignId}#VOTER#${voterId}`,
+  // One shard partition holds that shard's counter of every entry: the leaderboard reads VOTE_SHARDS partitions.
+  voteCounterShard: (campaignId: string, shard: number, entryId: string) => ({ pk: `VOTECOUNT#${campaignId}#${shard}`, sk: `ENTRY#${entryId}` }),
+  voteCounterPartition: (campaignId: string, shard: number) => `VOTECOUNT#${campaignId}#${shard}`,
+  leaderboard: (campaignId: string) => ({ pk: `LEADERBOARD#${campaignId}`, sk: "LEADERBOARD" }),
+  // 公示 objections, seen by the organisers.
+  objection: (campaignId: string, at: string, id: string) => ({ pk: `OBJECTIONS#${campaignId}`, sk: `${at}#${id}` }),
+  objectionsPartition: (campaignId: string) => `OBJECTIONS#${campaignId}`,
   audit: (campaignId: string, at: string, id: string) => ({ pk: `AUDIT#${campaignId}`, sk: `${at}#${id}` }),
   auditPartition: (campaignId: string) => `AUDIT#${campaignId}`,
 } as const;
