@@ -27,6 +27,11 @@ export function isOrganiser(user: User | null | undefined): boolean {
   return !!user?.roles.some((r) => r.role === "admin" || r.role === "organiser");
 }
 
+/** A judge (invited to some round): the 评审 console. */
+export function isJudge(user: User | null | undefined): boolean {
+  return !!user?.roles.some((r) => r.role === "judge");
+}
+
 /**
  * Does her own unit own the campaign (not merely a unit above)? Only then may she download
  * the full, unmasked list; the server checks the same and records every such download.

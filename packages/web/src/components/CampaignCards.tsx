@@ -3,6 +3,7 @@ import { For, Show, type JSX } from "solid-js";
 import { A } from "@solidjs/router";
 import type { MessageKey } from "@jinguo/core/messages";
 import { pick, tr } from "../i18n.ts";
+import { formatDate, isPast } from "../format.ts";
 import type { AdminCampaign, Kind, OrgUnit } from "../types.ts";
 
 /** The order of the groups on every list of campaigns. */
@@ -32,6 +33,49 @@ export function PhaseBadge(props: { phase: string }): JSX.Element {
   );
 }
 
+/** What the public campaign view says of its intake (publicCampaign in core/campaigns). */
+export interface Intake {
+  phase: string;
+  open: boolean;
+  opensAt?: string;
+  closesAt?: string;
+}
+
+/**
+ * The phase as the public should read it: 报名中/征集中 only while she can really take part
+ * (the intake is open); before it 即将开始 with the day it opens; otherwise the phase's own
+ * word (审核中, 评审中, …), never an intake word for an intake that is not open.
+ */
+export function publicPhase(campaign: { phase: string; intake?: Intake }): { phase: string; text: string; opensAt?: string } {
+  const intake = campaign.intake;
+  if (!intake) return { phase: campaign.phase, text: tr(phaseKey(campaign.phase)) };
+  if (intake.open) return { phase: intake.phase, text: tr(phaseKey(intake.phase)) };
+  if (intake.opensAt && !isPast(intake.opensAt)) return { phase: "upcoming", text: tr("phase.upcoming"), opensAt: intake.opensAt };
+  if (campaign.phase === "registration" || campaign.phase === "submission" || campaign.phase === "upcoming") {
+    return { phase: "closed", text: tr("intake.closed") };
+  }
+  return { phase: campaign.phase, text: tr(phaseKey(campaign.phase)) };
+}
+
+/** The public phase badge, and the day the intake opens when it is still to come. */
+export function CampaignPhaseBadge(props: { campaign: { phase: string; intake?: Intake } }): JSX.Element {
+  const view = () => publicPhase(props.campaign);
+  return (
+    <>
+      <span class={`badge phase-${view().phase}`} data-testid="phase">
+        {view().text}
+      </span>
+      <Show when={view().opensAt}>
+        {(at) => (
+          <span class="deadline" data-testid="phase-opens">
+            {tr("intake.opensOn", { date: formatDate(at()) })}
+          </span>
+        )}
+      </Show>
+    </>
+  );
+}
+
 export function StatusBadge(props: { status: AdminCampaign["status"] }): JSX.Element {
   return (
     <span class={`badge campaign-${props.status}`} data-testid="campaign-status">
@@ -53,6 +97,8 @@ interface CardCampaign {
   titleEn?: string | null;
   orgUnit: string;
   phase: string;
+  /** the public view has it (the badge tells whether she can take part); the organisers' does not */
+  intake?: Intake;
 }
 
 /**
@@ -77,7 +123,7 @@ export function CampaignCard(props: {
         </Show>
         <span class="card-line">
           {props.before}
-          <PhaseBadge phase={props.campaign.phase} />
+          <CampaignPhaseBadge campaign={props.campaign} />
           {props.after}
         </span>
         {props.children}

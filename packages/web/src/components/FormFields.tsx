@@ -2,6 +2,7 @@
 import { For, Match, Show, Switch, type JSX } from "solid-js";
 import { pick, tr } from "../i18n.ts";
 import type { FormField, OrgUnit } from "../types.ts";
+import { PhotoField } from "./PhotoField.tsx";
 
 export type FieldValue = string | boolean | string[];
 
@@ -11,6 +12,8 @@ export interface FieldProps {
   error: string | undefined;
   units: OrgUnit[];
   onChange: (value: FieldValue) => void;
+  /** a photo of an `image` field is on its way up: the form waits for it */
+  onBusy?: (busy: boolean) => void;
 }
 
 export const fieldId = (key: string) => `f-${key}`;
@@ -58,7 +61,7 @@ function str(value: FieldValue | undefined): string {
 }
 
 /** A place as a person names it: 长沙市, not 长沙市妇联 (the unit's name is its federation's). */
-function placeName(unit: OrgUnit): string {
+export function placeName(unit: OrgUnit): string {
   return pick(unit.name.replace(/妇联$/, ""), unit.nameEn.replace(/\s*Women's Federation$/i, ""));
 }
 
@@ -207,13 +210,7 @@ export function Field(props: FieldProps): JSX.Element {
           <Help {...props} />
         </Match>
         <Match when={props.field.type === "image"}>
-          <p class="label-like">
-            <LabelText field={props.field} />
-          </p>
-          <Help {...props} />
-          <p class="notice" data-testid={`field-${key()}`} id={fieldId(key())} tabindex="-1">
-            {tr("form.imageUnsupported")}
-          </p>
+          <PhotoField {...props} />
         </Match>
       </Switch>
       <ErrorText {...props} />
@@ -230,6 +227,8 @@ export function toAnswers(fields: FormField[], values: Record<string, FieldValue
     const value = values[field.key];
     switch (field.type) {
       case "image":
+        // upload ids, those that finished uploading
+        if (Array.isArray(value) && value.length) answers[field.key] = value;
         break;
       case "consent":
         if (value === true) answers[field.key] = true;
@@ -269,7 +268,10 @@ export function validate(fields: FormField[], answers: Record<string, unknown>):
   for (const field of fields) {
     const value = answers[field.key];
     const fail = (message: Message) => (errors[field.key] = message);
-    if (field.type === "image") continue;
+    if (field.type === "image") {
+      if (field.required && !(Array.isArray(value) && value.length)) fail(() => tr("FIELD_REQUIRED"));
+      continue;
+    }
     if (field.type === "consent") {
       if (field.required && value !== true) fail(() => tr("FIELD_CONSENT"));
       continue;

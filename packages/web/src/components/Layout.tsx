@@ -1,7 +1,7 @@
-import { ErrorBoundary, Show, Suspense, createEffect, on, onCleanup, type JSX } from "solid-js";
+import { ErrorBoundary, Match, Show, Suspense, Switch, createEffect, on, onCleanup, type JSX } from "solid-js";
 import { A, createAsync, revalidate, useAction, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { errorText, locale, setLocale, syncDocumentTitle, tr } from "../i18n.ts";
-import { getMe, isOrganiser, logout, logoutEverywhere } from "../session.ts";
+import { getMe, isJudge, isOrganiser, logout, logoutEverywhere } from "../session.ts";
 
 export function Loading(): JSX.Element {
   return (
@@ -64,6 +64,8 @@ function Header(): JSX.Element {
           {tr("nav.otherLanguage")}
         </button>
       </div>
+      {/* Four items at most, so the menu stays on one line on a phone (360 px): 签到 is a big
+          button inside 管理, and signing out is on the line below. */}
       <nav class="main-nav" aria-label={tr("nav.label")}>
         <A href="/" end data-testid="nav-home">
           {tr("nav.home")}
@@ -71,20 +73,36 @@ function Header(): JSX.Element {
         <A href="/me/registrations" data-testid="nav-my-registrations">
           {tr("nav.myRegistrations")}
         </A>
-        {/* Four items at most, so the menu stays on one line on a phone: 签到 is a big button inside 管理. */}
-        <Show when={isOrganiser(me())}>
-          <A href="/organiser" data-testid="nav-organiser">
-            {tr("nav.organiser")}
-          </A>
-        </Show>
-        <Show
-          when={me()}
-          fallback={
+        <A href="/me/entries" data-testid="nav-my-entries">
+          {tr("nav.myEntries")}
+        </A>
+        <Switch>
+          <Match when={isOrganiser(me())}>
+            <A href="/organiser" data-testid="nav-organiser">
+              {tr("nav.organiser")}
+            </A>
+          </Match>
+          <Match when={isJudge(me())}>
+            <A href="/judge" data-testid="nav-judge">
+              {tr("nav.judge")}
+            </A>
+          </Match>
+          <Match when={!me()}>
             <A href={signInHref()} data-testid="nav-signin">
               {tr("nav.signin")}
             </A>
-          }
-        >
+          </Match>
+        </Switch>
+      </nav>
+      {/* Below the menu, not in it: the menu keeps to one line on a phone. */}
+      <Show when={me()}>
+        <div class="header-account">
+          {/* An organiser who also judges finds her rounds here. */}
+          <Show when={isOrganiser(me()) && isJudge(me())}>
+            <A href="/judge" class="account-link" data-testid="nav-judge">
+              {tr("nav.judge")}
+            </A>
+          </Show>
           <button
             type="button"
             class="link-button"
@@ -99,11 +117,6 @@ function Header(): JSX.Element {
           >
             {tr("nav.signout")}
           </button>
-        </Show>
-      </nav>
-      {/* Below the menu, not in it: the menu keeps to one line on a phone. */}
-      <Show when={me()}>
-        <div class="header-account">
           <button
             type="button"
             class="link-button"

@@ -30,7 +30,7 @@ export function fieldErrorsFrom(details: unknown): Record<string, Message> {
 }
 
 /** Moves focus to a field; false when it was there already (then nothing new is read out). */
-function focusField(key: string): boolean {
+export function focusField(key: string): boolean {
   const el = document.getElementById(fieldId(key));
   const target = (el instanceof HTMLFieldSetElement ? el.querySelector("input") : el) ?? el;
   const moved = !!target && document.activeElement !== target;

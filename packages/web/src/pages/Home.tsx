@@ -17,9 +17,10 @@ export function preloadHome(): void {
   void getOrgUnits();
 }
 
-/** Until when the current phase runs, while it is open. */
+/** Until when she can take part, while she can; else until when the current phase runs. */
 function closes(c: CampaignSummary): string | undefined {
-  if (c.phase === "closed" || c.phase === "upcoming") return undefined;
+  if (c.intake.open) return c.intake.closesAt;
+  if (c.phase === "closed" || c.phase === "upcoming" || c.phase === c.intake.phase) return undefined;
   return c.phases.find((p) => p.name === c.phase)?.closesAt;
 }
 
