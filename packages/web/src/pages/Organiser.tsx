@@ -55,7 +55,7 @@ function CampaignList(): JSX.Element {
               </Show>
             }
           >
-            <Show when={c.kind !== "event"}>
+            <Show when={!c.capabilities.some((cap) => cap === "sessions" || cap === "entries" || cap === "rounds")}>
               <span class="card-line later-note">{tr("organiser.laterNote")}</span>
             </Show>
           </CampaignCard>

@@ -21,6 +21,7 @@ import { fieldErrorsFrom } from "../components/RegistrationForm.tsx";
 import type { Message } from "../components/FormFields.tsx";
 import type { AdminCampaign, OrgUnit, SessionView } from "../types.ts";
 import { PhaseBadge, StatusBadge, unitName } from "../components/CampaignCards.tsx";
+import { ContestLinks } from "../components/ContestNav.tsx";
 
 const PAGE_SIZE = 50;
 const MAX_CAPACITY = 100_000;
@@ -623,9 +624,15 @@ function CampaignAdmin(props: { id: string }): JSX.Element {
               </A>
             </p>
           </Show>
-          <Show when={c().kind === "event"} fallback={<p class="notice">{tr("organiser.laterNote")}</p>}>
+          <Show when={c().capabilities.includes("sessions")}>
             <Sessions campaign={c()} />
             <Downloads campaign={c()} />
+          </Show>
+          <Show when={c().capabilities.includes("entries") || c().capabilities.includes("rounds")}>
+            <ContestLinks campaign={c()} />
+          </Show>
+          <Show when={!c().capabilities.some((cap) => cap === "sessions" || cap === "entries" || cap === "rounds")}>
+            <p class="notice">{tr("organiser.laterNote")}</p>
           </Show>
         </>
       )}
