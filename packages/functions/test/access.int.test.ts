@@ -190,14 +190,16 @@ describe("the organiser of 株洲 (hn.zz)", () => {
     expectError(await zz.post("/api/admin/campaigns", { kind: "event", title: "越权活动", orgUnit: "hn" }), 403, "FORBIDDEN");
   });
 
-  it("sees only her own unit's campaigns in her list", async () => {
+  it("sees her own unit's campaigns to manage, and the province's contests she takes part in, never a sibling's", async () => {
     const res = await zz.get("/api/admin/campaigns");
     expect(res.status).toBe(200);
     const ids = res.json.items.map((c: any) => c.id);
     expect(ids).toContain(PARENTS);
     expect(ids).not.toContain(LECTURES);
     expect(ids).not.toContain(HEALTH);
-    expect(res.json.items.every((c: any) => c.orgUnit === "hn.zz" || c.orgUnit.startsWith("hn.zz."))).toBe(true);
+    const editable = res.json.items.filter((c: any) => c.canEdit);
+    expect(editable.every((c: any) => c.orgUnit === "hn.zz" || c.orgUnit.startsWith("hn.zz."))).toBe(true);
+    expect(res.json.items.filter((c: any) => !c.canEdit).every((c: any) => c.orgUnit === "hn")).toBe(true);
   });
 
   it("gets 403 checking in a ticket of 长沙's campaign, and it stays unchecked", async () => {
@@ -381,5 +383,26 @@ describe("masking in organiser lists and exports", () => {
       pages++;
     } while (cursor && pages < 20);
     expect(new Set(seen)).toEqual(new Set([reg.aliceHealth!.id, reg.beaHealth!.id]));
+  });
+});
+
+describe("a city organiser and the province's contest", () => {
+  const CONTEST = "c-2019-square-dance"; // the province's (hn); teams enter through their county
+
+  it("sees it among her campaigns and can open it, but cannot change its settings", async () => {
+    const list = await cs.get("/api/admin/campaigns");
+    const item = list.json.items.find((c: any) => c.id === CONTEST);
+    expect(item, "the province's contest is listed for 长沙").toMatchObject({ id: CONTEST, canEdit: false });
+    expect(list.json.items.find((c: any) => c.id === HEALTH)).toMatchObject({ canEdit: true });
+    const one = await cs.get(`/api/admin/campaigns/${CONTEST}`);
+    expect([one.status, one.json.campaign?.canEdit]).toEqual([200, false]);
+    expectError(await cs.patch(`/api/admin/campaigns/${CONTEST}`, { description: "改" }), 403, "FORBIDDEN");
+    expectError(await cs.post(`/api/admin/campaigns/${CONTEST}/phase`, { phase: "review" }), 403, "FORBIDDEN");
+    expect((await admin.get(`/api/admin/campaigns/${CONTEST}`)).json.campaign.canEdit).toBe(true);
+  });
+
+  it("a province event campaign is still not hers to open (its doors are the next issue's)", async () => {
+    expectError(await cs.get(`/api/admin/campaigns/${LECTURES}`), 403, "FORBIDDEN");
+    expect((await cs.get("/api/admin/campaigns")).json.items.some((c: any) => c.id === LECTURES)).toBe(false);
   });
 });

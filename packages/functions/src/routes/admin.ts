@@ -64,13 +64,25 @@ async function managed(c: Context<AppEnv>, id: string) {
   return { user, ...found };
 }
 
-const adminView = (campaign: Campaigns.Campaign, sessions: Campaigns.Session[], now: Date) => ({
+const adminView = (campaign: Campaigns.Campaign, sessions: Campaigns.Session[], now: Date, canEdit = true) => ({
   ...Campaigns.publicCampaign(campaign, sessions, now),
   status: campaign.status,
   createdAt: campaign.createdAt,
   updatedAt: campaign.updatedAt,
   version: campaign.version,
+  /** false where she takes part through her unit (reviews its entries, runs its rounds) but does not manage the campaign */
+  canEdit,
 });
+
+/**
+ * A campaign of a unit above hers in which her unit has a part: a province contest's county
+ * teams enter through their county, whose organiser reviews them and runs the county round.
+ * She sees it among her campaigns, but its settings stay the owner's.
+ */
+const takesPart = (user: User, campaign: Campaigns.Campaign) =>
+  campaign.status === "published" &&
+  Campaigns.hasCapability(campaign, "entries") &&
+  organiserScopes(user).some((scope) => scope !== campaign.orgUnit && covers(campaign.orgUnit, scope));
 
 const audit = (c: Context<AppEnv>, user: User, campaignId: string, action: string, target?: string, details?: Record<string, unknown>) =>
   Audit.record(c.var.deps.db, c.var.deps.clock, { campaignId, actorId: user.id, action, target, details });
@@ -97,8 +109,10 @@ export const admin = new Hono<AppEnv>()
     const user = await currentOrganiser(c);
     const { db, clock } = c.var.deps;
     const all = await Campaigns.listCampaigns(db, clock, { includeDrafts: true });
-    const mine = all.filter((x) => canManage(user, x.orgUnit));
-    return c.json({ items: mine.map((x) => adminView(x, [], clock.now())), cursor: null, scopes: organiserScopes(user) });
+    const items = all.flatMap((x) =>
+      canManage(user, x.orgUnit) ? [adminView(x, [], clock.now())] : takesPart(user, x) ? [adminView(x, [], clock.now(), false)] : [],
+    );
+    return c.json({ items, cursor: null, scopes: organiserScopes(user) });
   })
   .post("/campaigns", doc({ summary: "新建活动（草稿）", summaryEn: "Create a campaign (a draft)", access: "organiser", status: 201 }), idempotent, valid("json", newCampaign), async (c) => {
     const user = await currentOrganiser(c);
@@ -110,9 +124,12 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "campaign.create");
     return c.json({ campaign: adminView(campaign, [], clock.now()) }, 201);
   })
-  .get("/campaigns/:id", doc({ summary: "我管的一个活动", summaryEn: "One campaign I manage", access: "manager" }), async (c) => {
-    const { campaign, sessions } = await managed(c, c.req.param("id"));
-    return c.json({ campaign: adminView(campaign, sessions, c.var.deps.clock.now()) });
+  .get("/campaigns/:id", doc({ summary: "我管的或本单位参与的一个活动", summaryEn: "One campaign I manage or my unit takes part in", access: "manager" }), async (c) => {
+    const user = await currentOrganiser(c);
+    const found = (await Campaigns.getCampaignWithSessions(c.var.deps.db, c.req.param("id"))) ?? fail("CAMPAIGN_NOT_FOUND");
+    const canEdit = canManage(user, found.campaign.orgUnit);
+    if (!canEdit && !takesPart(user, found.campaign)) fail("FORBIDDEN");
+    return c.json({ campaign: adminView(found.campaign, found.sessions, c.var.deps.clock.now(), canEdit) });
   })
   .patch("/campaigns/:id", doc({ summary: "修改活动", summaryEn: "Change a campaign", access: "manager" }), valid("json", campaignChange), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
