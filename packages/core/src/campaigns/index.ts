@@ -195,7 +195,8 @@ async function mutate(
 
 /** What anyone may read of a campaign. */
 export function publicCampaign(campaign: Campaign, sessions: Session[] | undefined, now: Date) {
-  const { status, createdAt, updatedAt, version, ...rest } = campaign;
+  // The screening list is the organisers' tool; published, it would only teach how to get round it.
+  const { status, createdAt, updatedAt, version, sensitiveWords, ...rest } = campaign;
   return {
     ...rest,
     phase: currentPhase(campaign.phases, now),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formSchema } from "../forms/model.ts";
+import { oneLineText } from "../forms/text.ts";
 
 export const kinds = ["event", "contest", "selection", "collection"] as const;
 export type Kind = (typeof kinds)[number];
@@ -29,6 +30,9 @@ export const quotaSchema = z.object({
   units: z.record(z.string().max(40), z.number().int().min(0).max(1000)).optional(),
 });
 
+/** A campaign's own sensitive words, screened for beside the default list (core/screening). */
+export const sensitiveWordsSchema = z.array(oneLineText(40, { required: true })).max(200);
+
 /**
  * What a campaign has. Each kind's preset declares its capabilities, and code asks for a
  * capability — never for a kind — so a new kind is a new preset, not new branches.
@@ -42,18 +46,20 @@ export type Capability = (typeof capabilities)[number];
  */
 export const settingsByKind = {
   event: {},
-  contest: { entriesPerPerson: z.number().int().min(1).max(20).optional() },
+  contest: { entriesPerPerson: z.number().int().min(1).max(20).optional(), sensitiveWords: sensitiveWordsSchema.optional() },
   selection: {
     voting: votingSchema.optional(),
     weights: weightsSchema.optional(),
     quota: quotaSchema.optional(),
     /** may a woman put herself forward? (else only units nominate, within their quota) */
     selfNomination: z.boolean().optional(),
+    sensitiveWords: sensitiveWordsSchema.optional(),
   },
   collection: {
     entriesPerPerson: z.number().int().min(1).max(20).optional(),
     voting: votingSchema.optional(),
     weights: weightsSchema.optional(),
+    sensitiveWords: sensitiveWordsSchema.optional(),
   },
 } as const satisfies Record<Kind, z.ZodRawShape>;
 
@@ -75,6 +81,8 @@ export interface Campaign {
   selfNomination?: boolean;
   /** live entries one person may have in it (default 1) */
   entriesPerPerson?: number;
+  /** words its entries are screened for, beside the default list */
+  sensitiveWords?: string[];
   createdAt: string;
   updatedAt: string;
   publishedAt?: string;

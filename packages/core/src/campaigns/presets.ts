@@ -69,10 +69,30 @@ export const presets: Record<Kind, Preset> = {
       fields: [
         // An honour is announced by name (公示): the nominee's name is public, her contact is not.
         { key: "nomineeName", label: "推荐对象姓名", labelEn: "Nominee", type: "text", required: true, maxLength: 40, public: true },
+        // The entry's unit: whose quota the nomination takes, and whose organisers review it.
         { key: "unit", label: "推荐单位", labelEn: "Nominating unit", type: "orgUnit", required: true, public: true },
         { key: "deeds", label: "主要事迹", labelEn: "What she has done", type: "textarea", required: true, maxLength: 2000, public: true },
+        { key: "photo", label: "照片", labelEn: "Photo", type: "image", required: false, max: 3, public: true, help: "最多3张", helpEn: "Up to 3 photos" },
+        // The same woman is put forward once per campaign: compared by a keyed hash of this number, stored sealed.
+        {
+          key: "idNumber",
+          label: "推荐对象身份证号",
+          labelEn: "Nominee's resident ID number",
+          type: "idNumber",
+          required: true,
+          personal: true,
+          help: "只用来审核资格和避免重复推荐，不公开",
+          helpEn: "Used only for the qualification check and to avoid nominating anyone twice; never shown",
+        },
         { key: "phone", label: "联系电话", labelEn: "Contact number", type: "phone", required: true, personal: true },
-        consent,
+        {
+          ...consent,
+          label: "我同意妇联为评选使用我填写的信息",
+          labelEn: "I agree that the federation uses what I filled in for this selection",
+          help: "身份证号和联系电话只用来审核和联系，不公开；姓名、推荐单位、事迹和照片会在投票和公示时展示。被推荐人已经知道并同意。",
+          helpEn:
+            "The ID number and contact number are used only to check and to contact, never shown; the name, nominating unit, deeds and photos appear during voting and the public notice. The nominee knows and agrees.",
+        },
       ],
     },
     phases: [
@@ -91,10 +111,19 @@ export const presets: Record<Kind, Preset> = {
     form: {
       fields: [
         { key: "title", label: "故事题目", labelEn: "Story title", type: "text", required: true, maxLength: 60, public: true },
+        // Not a byline unless the consent says so (this one does not): an organiser who wants one says so in hers.
         { key: "authorName", label: "作者姓名", labelEn: "Author", type: "text", required: true, maxLength: 20, personal: true },
         { key: "phone", label: "手机号", labelEn: "Mobile number", type: "phone", required: true, personal: true },
-        { key: "story", label: "故事内容", labelEn: "The story", type: "textarea", required: true, maxLength: 5000, public: true },
-        consent,
+        { key: "city", label: "所在市州", labelEn: "City", type: "orgUnit", required: true, public: true },
+        { key: "story", label: "故事内容", labelEn: "The story", type: "textarea", required: true, maxLength: 3000, public: true, help: "3000字以内", helpEn: "Up to 3000 characters" },
+        { key: "photos", label: "配图", labelEn: "Photos", type: "image", required: false, max: 9, public: true, help: "可以不传，最多9张", helpEn: "Optional, up to 9 photos" },
+        {
+          ...consent,
+          label: "我同意妇联展示和宣传我的故事",
+          labelEn: "I agree that the federation shows and promotes my story",
+          help: "故事题目、内容和配图会公开展示；作者姓名和手机号只用来联系，不公开。",
+          helpEn: "The title, story and photos are shown publicly; the author's name and mobile number are used only to contact you, never shown.",
+        },
       ],
     },
     phases: [

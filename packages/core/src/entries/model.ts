@@ -1,4 +1,5 @@
 import type { Answers } from "../forms/validate.ts";
+import type { AnswerMark } from "../screening/index.ts";
 
 /**
  * What an entry goes through: submitted → approved | rejected | changes_requested (back to her,
@@ -18,7 +19,17 @@ export interface Entry {
   status: EntryStatus;
   /** what lists show: the form's first text answer (team name, nominee, story title) */
   title: string;
+  /**
+   * What she gave, cleaned. A resident ID answer is kept only masked here (430***********123X);
+   * the number itself is in `sealed`, so no view of the answers can show it.
+   */
   answers: Answers;
+  /** each resident ID answer, sealed (privacy's sealIdNumber), by field key */
+  sealed?: Record<string, string>;
+  /** a nomination (a campaign with the "nominations" capability): the places it holds */
+  nomination?: Nomination;
+  /** what screening found in its answers at its last submit or edit, for the organisers (empty: nothing) */
+  screening?: AnswerMark[];
   /** why it was rejected or sent back, shown to her */
   reviewReason?: string;
   reviewedBy?: string;
@@ -30,4 +41,16 @@ export interface Entry {
   updatedAt: string;
   /** goes up with every change (edits and reviews never overwrite each other) */
   version: number;
+}
+
+/**
+ * The places a nomination holds while it is live, each given back when it is withdrawn. Put
+ * forward by an organiser of the unit, it holds one of that unit's places (`quotaUnit`); put
+ * forward by herself (where the campaign takes self-nominations), her entrant place instead, as
+ * any entry. Either way its nominee's place in the campaign (`nominee`, the keyed hash of her
+ * resident ID), when the form asks for one.
+ */
+export interface Nomination {
+  quotaUnit?: string;
+  nominee?: string;
 }

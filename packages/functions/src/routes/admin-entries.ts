@@ -33,6 +33,20 @@ export const adminEntries = new Hono<AppEnv>()
       return c.json({ items: page.items, cursor: encodeCursor(page.next) });
     },
   )
+  .get(
+    "/campaigns/:id/quotas",
+    doc({
+      summary: "推荐名额：各单位用了几个、还剩几个",
+      summaryEn: "Nomination quotas: used and left, unit by unit",
+      access: "organiser",
+      description: "The unit asked for (default: the campaign's, or hers within it) and the units directly below it; `quota` null is unlimited.",
+    }),
+    valid("query", z.object({ unit: z.string().max(40).optional() })),
+    async (c) => {
+      const user = await currentOrganiser(c);
+      return c.json(await Entries.quotaUsage(c.var.deps.db, user, c.req.param("id"), c.req.valid("query").unit));
+    },
+  )
   .post("/entries/:id/approve", reviewDoc("审核通过", "Approve an entry"), async (c) => {
     const user = await currentOrganiser(c);
     const { entry, campaign } = await Entries.approve(c.var.deps.db, c.var.deps.clock, user, c.req.param("id"));

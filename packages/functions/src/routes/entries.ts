@@ -16,16 +16,26 @@ const entryBody = z.object({ answers: answersSchema }).strict();
 export const entries = new Hono<AppEnv>()
   .post(
     "/campaigns/:id/entries",
-    doc({ summary: "交一份报名材料（参赛队伍、推荐对象或故事）", summaryEn: "Submit an entry (a team, a nominee or a story)", access: "signed-in", status: 201 }),
+    doc({
+      summary: "交一份报名材料（参赛队伍、推荐对象或故事）",
+      summaryEn: "Submit an entry (a team, a nominee or a story)",
+      access: "signed-in",
+      status: 201,
+      description:
+        "A nomination (a selection) is made by an organiser of the entry's unit or one above it, within the unit's quota (409 QUOTA_FULL), " +
+        "or by anyone where the campaign takes self-nominations (else 403 NOT_NOMINATOR); a nominee once per campaign (409 DUPLICATE_NOMINEE). " +
+        "Resident IDs are stored sealed and come back masked.",
+    }),
     requireUser,
     idempotent,
     valid("json", entryBody),
     async (c) => {
-      const { db, clock } = c.var.deps;
+      const { db, clock, secret } = c.var.deps;
       const entry = await Entries.submitEntry(db, clock, {
         campaignId: c.req.param("id"),
         userId: c.var.userId!,
         answers: c.req.valid("json").answers,
+        secret,
         requestKey: c.var.idempotencyKey,
       });
       return c.json({ entry: Entries.ownerView(entry) }, 201);
@@ -50,8 +60,8 @@ export const entries = new Hono<AppEnv>()
     requireUser,
     valid("json", entryBody),
     async (c) => {
-      const { db, clock } = c.var.deps;
-      const entry = await Entries.updateEntry(db, clock, { entryId: c.req.param("id"), userId: c.var.userId!, answers: c.req.valid("json").answers });
+      const { db, clock, secret } = c.var.deps;
+      const entry = await Entries.updateEntry(db, clock, { entryId: c.req.param("id"), userId: c.var.userId!, answers: c.req.valid("json").answers, secret });
       return c.json({ entry: Entries.ownerView(entry) });
     },
   )
