@@ -19,4 +19,23 @@ export {
   type SheetLine,
 } from "./scores.ts";
 export { closeRound, computeResults, missingScores, readRoundPartition, readResults, ranking, rankingLine, type CloseOutcome } from "./close.ts";
-export { publishResults, publicResults, finalRound, type PublishedResults } from "./results.ts";
+export {
+  publishResults,
+  refreshResults,
+  finaliseResults,
+  publicResults,
+  finalRound,
+  combinedScore,
+  rankStandings,
+  resultsMode,
+  publicStatus,
+  type PublishedResults,
+  type PublishedRound,
+  type PublicLine,
+  type ResultsMode,
+  type VoteTotals,
+  type Weights,
+  type Basis,
+  type Standing,
+} from "./results.ts";
+export { lodgeObjection, listObjections, resolveObjection, unresolvedObjections, maskContact, OBJECTION_LIMIT, type Objection, type ObjectionInput } from "./objections.ts";
