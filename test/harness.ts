@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { fixedClock, systemClock, type Clock } from "@jinguo/core/clock";
 import { userForPhone, type Role, setRoles } from "@jinguo/core/identity";
-import type { SmsSender } from "@jinguo/core/sms";
+import type { NoticeMessage, SmsSender } from "@jinguo/core/sms";
 import { startDispatcher } from "@jinguo/core/outbox";
 import { localUploadStore } from "@jinguo/core/uploads";
 import { createApp } from "@jinguo/functions";
@@ -34,9 +34,14 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
   await seed(db, clock, { localAccounts: true });
   const sent = new Map<string, string>();
   const notices = new Map<string, string[]>();
+  // What a provider would be asked to send: the template and its parameters, per number.
+  const noticeMessages = new Map<string, NoticeMessage[]>();
   const sms: SmsSender = {
     sendOtp: async (phone, code) => void sent.set(phone, code),
-    sendNotice: async (phone, text) => void notices.set(phone, [...(notices.get(phone) ?? []), text]),
+    async sendNotice(phone, text, message) {
+      notices.set(phone, [...(notices.get(phone) ?? []), text]);
+      noticeMessages.set(phone, [...(noticeMessages.get(phone) ?? []), message]);
+    },
   };
   // The local stage's dispatcher over the fake SMS: kicked after each change like `npm start`'s;
   // tests that read `notices` call `deliverNotices()` first rather than wait for it.
@@ -102,7 +107,7 @@ export async function testApi(opts: { clock?: Clock; rateLimitPerClient?: boolea
   /** A distinct, valid mobile number. */
   const newPhone = () => String(base + ++phoneSeq);
 
-  return { app, db, clock, sent, notices, deliverNotices: () => outbox.drain(), client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
+  return { app, db, clock, sent, notices, noticeMessages, deliverNotices: () => outbox.drain(), client, newPhone, userForPhone: (p: string) => userForPhone(db, clock, p), setRoles: (id: string, roles: Role[]) => setRoles(db, id, roles) };
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;

@@ -21,7 +21,10 @@ import { t } from "../messages/index.ts";
  * personal sits in the outbox or its logs.
  */
 
-export type NoticeKind = "waitlist_promoted";
+export { writeReminders, tomorrowInChina, type ReminderWindow, type ReminderRun } from "./reminders.ts";
+
+/** Each kind has an approved SMS template of the same name (sms/NoticeTemplate). */
+export type NoticeKind = "waitlist_promoted" | "session_reminder";
 export type NoticeStatus = "pending" | "sending" | "sent" | "failed";
 
 /** What a notice is about, by id. */
@@ -119,12 +122,12 @@ export async function deliver(deps: OutboxDeps, key: Key): Promise<DeliveryOutco
 
   let sent: { text: string } | { reason: "recipient_gone" | "subject_gone" } | { error: unknown };
   try {
-    const [user, text] = await Promise.all([getUser(db, notice.userId), render(db, notice, deps.publicUrl)]);
+    const [user, words] = await Promise.all([getUser(db, notice.userId), render(db, notice, deps.publicUrl)]);
     if (!user) sent = { reason: "recipient_gone" };
-    else if (text === undefined) sent = { reason: "subject_gone" };
+    else if (words === undefined) sent = { reason: "subject_gone" };
     else {
-      await deps.sms.sendNotice(user.phone, text);
-      sent = { text };
+      await deps.sms.sendNotice(user.phone, words.text, { template: notice.kind, params: words.params });
+      sent = { text: words.text };
     }
   } catch (error) {
     sent = { error };
@@ -244,22 +247,39 @@ async function readSession(db: Db, campaignId: string, sessionId: string): Promi
 /** Her tickets page on the site (the web app's 我的报名, packages/web/src/routes.ts). */
 export const ticketsLink = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}/me/registrations`;
 
-/** The words of a notice as they are now; undefined when what it is about is gone. */
-async function render(db: Db, notice: Notice, publicUrl: string | undefined, reads: Reads = new Map()): Promise<string | undefined> {
+/**
+ * The words of a notice as they are now, and the same facts as its SMS template's parameters
+ * (in the template's order; the link is part of the approved template, never a parameter);
+ * undefined when what it is about is gone.
+ */
+async function render(
+  db: Db,
+  notice: Notice,
+  publicUrl: string | undefined,
+  reads: Reads = new Map(),
+): Promise<{ text: string; params: string[] } | undefined> {
+  const { campaignId, sessionId } = notice.refs;
+  const [campaign, session] = await Promise.all([
+    once<Campaign | undefined>(reads, `c#${campaignId}`, () => getCampaign(db, campaignId)),
+    once<Session | undefined>(reads, `s#${campaignId}#${sessionId}`, () => readSession(db, campaignId, sessionId)),
+  ]);
+  if (!campaign || !session) return undefined;
+  const link = publicUrl ? ticketsLink(publicUrl) : "";
+  const when = chinaTimeText(session.startsAt);
   switch (notice.kind) {
-    case "waitlist_promoted": {
-      const { campaignId, sessionId } = notice.refs;
-      const [campaign, session] = await Promise.all([
-        once<Campaign | undefined>(reads, `c#${campaignId}`, () => getCampaign(db, campaignId)),
-        once<Session | undefined>(reads, `s#${campaignId}#${sessionId}`, () => readSession(db, campaignId, sessionId)),
-      ]);
-      if (!campaign || !session) return undefined;
-      return t("notice.promoted", "zh-CN", {
-        campaign: campaign.title,
-        session: session.title,
-        when: chinaTimeText(session.startsAt),
-        link: publicUrl ? ticketsLink(publicUrl) : "",
-      }).trim();
+    case "waitlist_promoted":
+      return {
+        text: t("notice.promoted", "zh-CN", { campaign: campaign.title, session: session.title, when, link }).trim(),
+        params: [campaign.title, session.title, when],
+      };
+    case "session_reminder": {
+      // Only a seat she still holds is worth a reminder: cancelled since it was written, it is not sent.
+      const reg = await getItem<{ status: string }>(db, keys.registration(sessionId, notice.userId));
+      if (reg?.status !== "confirmed") return undefined;
+      return {
+        text: t("notice.reminder", "zh-CN", { campaign: campaign.title, session: session.title, when, venue: session.venue, link }).trim(),
+        params: [campaign.title, session.title, when, session.venue],
+      };
     }
   }
 }
@@ -292,7 +312,7 @@ export async function listNotices(
         id: n.id,
         kind: n.kind,
         refs: n.refs,
-        text: n.text ?? (await render(db, n, options.publicUrl, reads)) ?? "",
+        text: n.text ?? (await render(db, n, options.publicUrl, reads))?.text ?? "",
         status: n.status === "sending" ? "pending" : n.status,
         createdAt: n.createdAt,
         ...(n.sentAt ? { sentAt: n.sentAt } : {}),

@@ -2,14 +2,43 @@ import { putItem, query, type Db } from "../db/index.ts";
 import { keys } from "../table/index.ts";
 import type { Clock } from "../clock/index.ts";
 import { maskPhone } from "../forms/mask.ts";
+import { tencentSms, tencentSmsSettings, type TencentSmsOptions } from "./tencent.ts";
+
+/** The kinds of notice an SMS template is approved for (the sign-in code has its own). */
+export const noticeTemplates = ["waitlist_promoted", "session_reminder", "results_published"] as const;
+export type NoticeTemplate = (typeof noticeTemplates)[number];
+
+/**
+ * A notice as a provider in China sends it: an approved template and its parameters, in the
+ * template's order. The words themselves (`text`) are what the dev outbox keeps and she sees
+ * under her notices; the template must say the same.
+ */
+export interface NoticeMessage {
+  template: NoticeTemplate;
+  params: string[];
+}
 
 /**
  * Text messages to a mobile number: the one-time sign-in code, and notices (a waitlist place
- * turned into a seat). In the cloud a provider sends them; locally they go to the dev outbox.
+ * turned into a seat, a reminder). In the cloud a provider sends them; locally they go to the
+ * dev outbox. A refusal is thrown as an Error whose message names no number; whether to try
+ * again is the caller's decision (the outbox's, for notices).
  */
 export interface SmsSender {
   sendOtp(phone: string, code: string): Promise<void>;
-  sendNotice(phone: string, text: string): Promise<void>;
+  sendNotice(phone: string, text: string, message: NoticeMessage): Promise<void>;
+}
+
+export { tencentSms, tencentSmsSettings, tencentSmsEnvironment, tencentSmsApi, tc3Sign, toE164, SmsError } from "./tencent.ts";
+export type { TencentSmsSettings, TencentSmsOptions, TencentTemplateKind, SmsFailure, Tc3Input } from "./tencent.ts";
+
+/**
+ * The cloud's SMS sender, from the environment: Tencent Cloud SMS when its settings are
+ * complete. Otherwise it throws, naming each missing setting, so a stage without a provider
+ * refuses to start instead of pretending to send.
+ */
+export function smsFromEnvironment(env: Record<string, string | undefined>, options: TencentSmsOptions = {}): SmsSender {
+  return tencentSms(tencentSmsSettings(env), options);
 }
 
 const DAY_SECONDS = 86_400;
