@@ -6,7 +6,7 @@ import { devOutbox } from "@jinguo/core/sms";
 import { createDb, queryAll } from "@jinguo/core/db";
 import { addSession } from "@jinguo/core/registration";
 import type { Clock } from "@jinguo/core/clock";
-import { testApi, fixedClock, readResponse, lectureAnswers, LECTURES, ORIGIN, type TestApi } from "../../../test/harness.ts";
+import { testApi, freshDb, fixedClock, systemClock, readResponse, lectureAnswers, LECTURES, ORIGIN, type TestApi } from "../../../test/harness.ts";
 
 /**
  * Signing in by number and one-time code (API.md, Identity), on a clock the test moves: codes
@@ -813,5 +813,29 @@ describe("sign-outs across processes (several Lambdas over one table)", () => {
     time.advance(REVOCATION_REFRESH_MS);
     await Promise.all(Array.from({ length: 50 }, () => b.get("/api/health", sid)));
     expect(b.calls).toEqual([{ command: "QueryCommand", partition: "REVOKED" }]);
+  });
+});
+
+describe("a provider that cannot send the code", () => {
+  it("is 503 SMS_UNAVAILABLE in the error shape, never a 500", async () => {
+    const refusing = async () => {
+      throw Object.assign(new Error("provider said no to 13912345678"), { name: "SmsRefused" });
+    };
+    const app = createApp({
+      db: await freshDb(),
+      clock: systemClock,
+      secret: "x".repeat(40),
+      stage: "local",
+      sms: { sendOtp: refusing, sendNotice: refusing },
+      rateLimitPerClient: false,
+    });
+    const res = await app.request(`${ORIGIN}/api/auth/otp`, {
+      method: "POST",
+      headers: { origin: ORIGIN, host: "localhost", "content-type": "application/json" },
+      body: JSON.stringify({ phone: "13912345678" }),
+    });
+    const body = (await res.json()) as any;
+    expect([res.status, body.error.code]).toEqual([503, "SMS_UNAVAILABLE"]);
+    expect(JSON.stringify(body)).not.toContain("13912345678");
   });
 });

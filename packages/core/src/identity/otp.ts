@@ -46,7 +46,13 @@ export async function requestOtp(deps: OtpDeps, phone: string, client?: string):
     tries: 0,
     expiresAt: Math.floor((now + OTP_TTL_MS) / 1000) + 3600,
   });
-  await deps.sms.sendOtp(phone, code);
+  try {
+    await deps.sms.sendOtp(phone, code);
+  } catch (err) {
+    // The provider refused or could not be reached: she is told to try again later, never a 500.
+    console.error(`[otp] code not sent: ${(err as Error).name}`);
+    fail("SMS_UNAVAILABLE");
+  }
 }
 
 /**

@@ -30,6 +30,7 @@ export const errorMessages = {
   OTP_LOCKED: { "zh-CN": "验证码错误次数太多，请重新获取验证码", en: "Too many wrong tries. Please ask for a new code." },
   RATE_LIMITED: { "zh-CN": "操作太频繁，请稍后再试", en: "Too many requests. Please wait a moment." },
   IN_PROGRESS: { "zh-CN": "正在处理中，请稍候", en: "Still working on it. Please wait." },
+  SMS_UNAVAILABLE: { "zh-CN": "短信暂时发不出去，请过几分钟再试", en: "We cannot send text messages right now. Please try again in a few minutes." },
   BUSY: { "zh-CN": "现在办理的人太多，请过几秒再试一次", en: "Many people are doing this right now. Please try again in a few seconds." },
   SESSION_STARTED: { "zh-CN": "这个场次已经开始了，不能再取消或候补", en: "This session has already started: it can no longer be cancelled or filled from the waitlist." },
   CAMPAIGN_CHANGED: { "zh-CN": "活动刚刚被别人改过，请刷新后再改", en: "Someone else just changed this activity. Please refresh and try again." },
@@ -38,6 +39,14 @@ export const errorMessages = {
   ENTRY_LIMIT: { "zh-CN": "您在这个活动里已经交过了，不能再交一份", en: "You have already entered this activity and cannot enter again." },
   NOT_EDITABLE: { "zh-CN": "这份报名材料现在不能再改了", en: "This entry can no longer be changed." },
   NO_ENTRIES: { "zh-CN": "这个活动不用交报名材料，请选场次报名", en: "This activity takes no entries. Please register for a session instead." },
+  // Nominations (selections): who may nominate, each unit's quota, each nominee once.
+  NOT_NOMINATOR: {
+    "zh-CN": "只有这个单位或上级妇联的工作人员才能推荐，这个评选不接受个人自荐",
+    en: "Only staff of this unit's federation, or of one above it, can nominate; this selection takes no self-nominations.",
+  },
+  QUOTA_FULL: { "zh-CN": "这个单位的推荐名额已经用完了", en: "This unit has used all its nomination places." },
+  NO_NOMINATIONS: { "zh-CN": "这个活动不用推荐", en: "This activity takes no nominations." },
+  DUPLICATE_NOMINEE: { "zh-CN": "这个人已经被推荐过了（同一个身份证号），不能重复推荐", en: "This person has already been nominated (the same ID number)." },
   // Judging: rounds, scores, results.
   ROUND_NOT_FOUND: { "zh-CN": "没有找到这个评审轮次", en: "We could not find this judging round." },
   ROUND_LOCKED: { "zh-CN": "评分已经锁定，不能再改了（已提交或本轮已结束）", en: "Scores are locked: they were submitted or the round has closed." },
@@ -46,6 +55,16 @@ export const errorMessages = {
   JUDGE_HAS_SCORES: { "zh-CN": "这位评委已经打过分，不能移除", en: "This judge has already scored, so she cannot be removed." },
   RESULTS_NOT_PUBLISHED: { "zh-CN": "结果还没有公布", en: "The results have not been published yet." },
   NO_ROUNDS: { "zh-CN": "这个活动没有评审轮次", en: "This activity has no judging rounds." },
+  // Results: 公示 objections and finalising.
+  PUBLICITY_CLOSED: { "zh-CN": "现在不在公示期内，这件事只能在公示期内办", en: "This can only be done during the publicity period, which is not on now." },
+  NOT_FINAL_YET: { "zh-CN": "公示期还没有结束，结果还不能定下来", en: "The publicity period has not ended yet, so the results cannot be made final." },
+  ALREADY_FINAL: { "zh-CN": "结果已经是最终结果了", en: "The results are already final." },
+  OBJECTIONS_UNRESOLVED: { "zh-CN": "还有异议没有处理，请先处理再确定结果", en: "Some objections have not been dealt with yet. Please deal with them first." },
+  OBJECTION_NOT_FOUND: { "zh-CN": "没有找到这条异议", en: "We could not find this objection." },
+  // Voting: one vote per entry per day, the day's allowance.
+  ALREADY_VOTED: { "zh-CN": "您今天已经给这个作品投过票了，明天再来吧", en: "You have already voted for this entry today. Come back tomorrow." },
+  DAILY_LIMIT: { "zh-CN": "您今天的票已经投完了，明天还可以再投", en: "You have used all of today's votes. You can vote again tomorrow." },
+  NO_VOTING: { "zh-CN": "这个活动没有投票", en: "This activity has no public voting." },
   IDEMPOTENCY_KEY_REUSED: { "zh-CN": "这个请求编号已用于别的内容", en: "This Idempotency-Key was used for a different request." },
   INTERNAL: { "zh-CN": "系统出了点问题，请稍后再试", en: "Something went wrong. Please try again later." },
 } satisfies Record<string, Entry>;
