@@ -8,9 +8,10 @@
  * policy names the viewer headers the API reads; infra/cdk/stack.unit.test.ts checks this list
  * against the headers packages/functions reads, so a new one cannot be dropped silently.
  * Host, X-Forwarded-Proto and Content-Length need no entry: API Gateway and CloudFront set them.
- * Cookies and query strings are forwarded whole.
+ * Cookies and query strings are forwarded whole. User-Agent is read as fraud evidence on a vote
+ * (routes/votes.ts); without an entry CloudFront would send its own ("Amazon CloudFront").
  */
-export const API_VIEWER_HEADERS = ["Accept", "Content-Type", "Idempotency-Key", "Origin", "X-CSRF-Token"] as const;
+export const API_VIEWER_HEADERS = ["Accept", "Content-Type", "Idempotency-Key", "Origin", "User-Agent", "X-CSRF-Token"] as const;
 
 /**
  * Written by CloudFront itself (`ip:port` of the viewer) when a policy asks for it. Without it

@@ -1,6 +1,8 @@
-// SST components (typed by .sst/platform from `sst install`; not in the repository typecheck).
+// SST components (typed by .sst/platform from `sst install`: infra/tsconfig.json, `npm run typecheck`).
 // The table is built from the one definition in core: no key name is restated here.
 import { tableDefinition } from "../packages/core/src/table/index.ts";
+
+const production = $app.stage === "production";
 
 const keyAttributes = [
   tableDefinition.partitionKey,
@@ -19,28 +21,29 @@ export const table = new sst.aws.Dynamo("Table", {
     ]),
   ),
   ttl: tableDefinition.ttlAttribute,
+  // The outbox reads new images only: a notice's key and whether it is pending (infra/outbox.ts).
+  stream: "new-image",
+  // Only production is protected and recoverable; other stages are removed with `sst remove`.
+  deletionProtection: production,
   transform: {
-    // On-demand billing is sst.aws.Dynamo's default; recovery and deletion protection are set
-    // on the underlying aws.dynamodb.Table. Other stages than production are meant to be
-    // removed with `sst remove`, so only production is protected from deletion.
+    // On-demand billing is sst.aws.Dynamo's default; said here so nobody has to look it up.
     table: (args) => {
       args.billingMode = "PAY_PER_REQUEST";
-      args.pointInTimeRecovery = { enabled: true };
-      args.deletionProtectionEnabled = $app.stage === "production";
+      args.pointInTimeRecovery = { enabled: production };
     },
   },
 });
 
-// Uploaded files (entry photos, attachments). Private: SST blocks public access unless
-// `access` is set and enforces HTTPS; objects are encrypted with S3-managed keys.
+// Uploaded files (entry photos). Private: SST blocks public access unless `access` is set and
+// enforces HTTPS; objects are encrypted with S3-managed keys.
 export const uploads = new sst.aws.Bucket("Uploads", {
-  encryption: true,
   // No browser CORS: uploads go through the API. Direct browser uploads (pre-signed PUT)
   // would need a rule for the site's origin only.
   cors: false,
   transform: {
     bucket: (args) => {
-      args.forceDestroy = $app.stage !== "production";
+      // A removed stage takes its objects along; production's bucket is kept (removal: retain).
+      args.forceDestroy = !production;
     },
   },
 });

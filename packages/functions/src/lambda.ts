@@ -1,44 +1,31 @@
 import { handle } from "hono/aws-lambda";
 import type { LambdaEvent, LambdaContext } from "hono/aws-lambda";
-import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { createDb } from "@jinguo/core/db";
-import { systemClock } from "@jinguo/core/clock";
-import type { SmsSender } from "@jinguo/core/sms";
-import { createApp } from "./app.ts";
+import { createApp, type Deps } from "./app.ts";
+import { cloudParts, onColdStart } from "./cloud.ts";
+import { s3UploadStore } from "./s3-uploads.ts";
 
 /**
- * No SMS provider is wired up yet (the cloud issue chooses one: in China an SMS provider needs
- * approved templates). Until then the cloud refuses to pretend it sent a code.
+ * The API as a Lambda handler (API Gateway HTTP API, payload 2.0), from any deps: the cloud's
+ * below, a test's table and fake SMS in packages/functions/test/lambda.int.test.ts.
  */
-const noProvider = async () => {
-  throw new Error("No SMS provider is configured for this stage");
-};
-const sms: SmsSender = { sendOtp: noProvider, sendNotice: noProvider };
-
-/** SST passes the secret's value; the CDK stack passes its ARN, read once per cold start. */
-async function sessionSecret(): Promise<string> {
-  let secret = process.env.SESSION_SECRET;
-  if (!secret && process.env.SESSION_SECRET_ARN) {
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SESSION_SECRET_ARN }));
-    secret = out.SecretString;
-  }
-  if (!secret || secret.length < 32) throw new Error("The stage's session secret is missing or shorter than 32 characters");
-  return secret;
+export function createLambdaHandler(deps: Deps) {
+  return handle(createApp(deps));
 }
 
-const ready = sessionSecret().then((secret) =>
-  handle(
-    createApp({
-      db: createDb({ tableName: process.env.TABLE_NAME! }),
-      clock: systemClock,
-      secret,
-      stage: process.env.STAGE ?? "production",
-      sms,
-      rateLimitPerClient: process.env.RATE_LIMIT_PER_CLIENT !== "off",
-      trustCloudFrontViewerAddress: process.env.TRUST_CLOUDFRONT_VIEWER_ADDRESS === "on",
-      ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
-    }),
-  ),
-);
+const ready = onColdStart(async () => {
+  const { config, db, clock, secret, sms } = await cloudParts({ session: true, sms: true });
+  return createLambdaHandler({
+    db,
+    clock,
+    secret,
+    stage: config.stage,
+    sms,
+    rateLimitPerClient: config.rateLimitPerClient,
+    trustCloudFrontViewerAddress: config.trustCloudFrontViewerAddress,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    ...(config.uploadBucket ? { uploads: s3UploadStore({ bucket: config.uploadBucket }) } : {}),
+    // No `outbox`: in the cloud the table's stream delivers (stream.ts).
+  });
+});
 
-export const handler = async (event: LambdaEvent, context: LambdaContext) => (await ready)(event, context);
+export const handler = async (event: LambdaEvent, context: LambdaContext) => (await ready())(event, context);

@@ -6,6 +6,11 @@ import { fail } from "@jinguo/core/errors";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../validate.ts";
 import { doc } from "../openapi.ts";
+import { sharedFor } from "../cache.ts";
+
+// Seats left change with every registration: the edge's copy is at most this old.
+const CAMPAIGN_SECONDS = 10;
+const ORG_UNITS_SECONDS = 300;
 
 const campaignFilter = z.object({
   kind: z.enum(Campaigns.kinds).optional(),
@@ -14,16 +19,16 @@ const campaignFilter = z.object({
 });
 
 export const publicReading = new Hono<AppEnv>()
-  .get("/org-units", doc({ summary: "组织单位（市州、区县）", summaryEn: "The tree of org units", access: "public" }), async (c) =>
+  .get("/org-units", doc({ summary: "组织单位（市州、区县）", summaryEn: "The tree of org units", access: "public" }), sharedFor(ORG_UNITS_SECONDS), async (c) =>
     c.json({ items: await listOrgUnits(c.var.deps.db) }),
   )
-  .get("/campaigns", doc({ summary: "已发布的活动", summaryEn: "Published campaigns", access: "public" }), valid("query", campaignFilter), async (c) => {
+  .get("/campaigns", doc({ summary: "已发布的活动", summaryEn: "Published campaigns", access: "public" }), sharedFor(CAMPAIGN_SECONDS), valid("query", campaignFilter), async (c) => {
     const { db, clock } = c.var.deps;
     const campaigns = await Campaigns.listCampaigns(db, clock, c.req.valid("query"));
     // Lists carry no sessions; a campaign's page has them.
     return c.json({ items: campaigns.map((x) => Campaigns.publicCampaign(x, undefined, clock.now())), cursor: null });
   })
-  .get("/campaigns/:id", doc({ summary: "一个活动（含场次）", summaryEn: "One campaign, with its sessions", access: "public" }), async (c) => {
+  .get("/campaigns/:id", doc({ summary: "一个活动（含场次）", summaryEn: "One campaign, with its sessions", access: "public" }), sharedFor(CAMPAIGN_SECONDS), async (c) => {
     const { db, clock } = c.var.deps;
     const found = await Campaigns.getCampaignWithSessions(db, c.req.param("id"));
     if (!found || found.campaign.status !== "published") return fail("CAMPAIGN_NOT_FOUND");

@@ -1,0 +1,130 @@
+import { describe, it, expect, afterAll } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build, type Metafile } from "esbuild";
+import { z } from "zod";
+import QRCode from "qrcode";
+import { bundleOptions, leanZod, repoRoot, zodLeftOut } from "./bundle.ts";
+
+/**
+ * What infra/bundle.ts leaves out of the functions' bundles must be what no function uses,
+ * and what stays must behave as the source does.
+ */
+
+const out = mkdtempSync(join(tmpdir(), "jinguo-bundle-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Every .ts file of the code that is bundled into functions (core and functions). */
+function bundledSources(): { file: string; text: string }[] {
+  const files: { file: string; text: string }[] = [];
+  for (const dir of ["packages/core/src", "packages/functions/src"]) {
+    for (const file of readdirSync(join(repoRoot, dir), { recursive: true, encoding: "utf8" })) {
+      if (file.endsWith(".ts")) files.push({ file: `${dir}/${file}`, text: readFileSync(join(repoRoot, dir, file), "utf8") });
+    }
+  }
+  return files;
+}
+
+// A probe through the same settings: zod's schemas, its JSON Schema, and the ticket's QR code.
+const PROBE = `
+import { z } from "zod";
+import QRCode from "qrcode";
+const schema = z.object({
+  name: z.string().min(1).max(5),
+  age: z.number().int().min(18),
+  kind: z.enum(["event", "contest"]),
+  when: z.iso.datetime(),
+  phone: z.string().regex(/^1\\d{10}$/),
+  tags: z.array(z.string()).max(2).optional(),
+});
+export const parse = (v) => schema.safeParse(v);
+export const jsonSchema = () => z.toJSONSchema(schema, { io: "input" });
+export const qr = (text) => QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+export const png = (text) => QRCode.toString(text, { type: "png" });
+`;
+async function probe(plugins: boolean): Promise<{ module: Record<string, any>; metafile: Metafile }> {
+  const dir = mkdtempSync(join(out, plugins ? "lean-" : "plain-"));
+  const options = bundleOptions("unused", dir);
+  const { entryPoints: _entry, ...rest } = options;
+  const result = await build({
+    ...rest,
+    ...(plugins ? {} : { plugins: [] }),
+    stdin: { contents: PROBE, resolveDir: repoRoot, sourcefile: "probe.ts", loader: "ts" },
+    outdir: dir,
+  });
+  const file = readdirSync(dir).find((f) => f.endsWith(".mjs"))!;
+  return { module: await import(pathToFileURL(join(dir, file)).href), metafile: result.metafile! };
+}
+const lean = probe(true);
+
+const samples: unknown[] = [
+  { name: "王秀兰", age: 30, kind: "event", when: "2026-12-01T02:00:00Z", phone: "13912345678" },
+  { name: "", age: 17.5, kind: "lecture", when: "yesterday", phone: "12345", tags: ["a", "b", "c"] },
+  { name: 3, age: "30" },
+  null,
+  "x",
+];
+const sourceSchema = z.object({
+  name: z.string().min(1).max(5),
+  age: z.number().int().min(18),
+  kind: z.enum(["event", "contest"]),
+  when: z.iso.datetime(),
+  phone: z.string().regex(/^1\d{10}$/),
+  tags: z.array(z.string()).max(2).optional(),
+});
+
+describe("the functions' bundle", () => {
+  it("no bundled source uses a part of zod that is left out", () => {
+    const found = bundledSources().flatMap(({ file, text }) =>
+      Object.entries(zodLeftOut)
+        .filter(([, { uses }]) => uses.test(text))
+        .map(([part]) => `${file} uses ${part}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("the only QR codes drawn are SVG, through QRCode.toString", () => {
+    const uses = bundledSources().flatMap(({ file, text }) => [...text.matchAll(/QRCode\.(\w+)\(([^;]*)/g)].map((m) => ({ file, call: m[1], args: m[2] })));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) {
+      expect(u.call, u.file).toBe("toString");
+      expect(u.args, u.file).toMatch(/type: "svg"/);
+    }
+  });
+
+  it("validates as the source does: the same successes, issues and messages", async () => {
+    const { module } = await lean;
+    for (const v of samples) expect(module.parse(v), JSON.stringify(v)).toEqual(sourceSchema.safeParse(v));
+    // English, zod's own default, is still there.
+    expect(module.parse({}).error.issues[0].message).toMatch(/^Invalid input/);
+  });
+
+  it("makes the same JSON Schema (the OpenAPI document is built from it)", async () => {
+    const { module } = await lean;
+    expect(module.jsonSchema()).toEqual(z.toJSONSchema(sourceSchema, { io: "input" }));
+  });
+
+  it("draws the ticket's QR code byte for byte as qrcode does, and refuses other kinds", async () => {
+    const { module } = await lean;
+    for (const text of ["https://jinguo.example.cn/organiser/checkin?code=ABCD2345", "x"]) {
+      expect(await module.qr(text)).toBe(await QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 }));
+    }
+    await expect(module.png("x")).rejects.toThrow(/SVG/);
+  });
+
+  it("holds no locale but English, no second pngjs, no zod compiler or JSON-Schema importer", async () => {
+    const inputs = Object.keys((await lean).metafile.inputs);
+    expect(inputs.filter((i) => /zod\/v4\/locales\/(?!en\.js)/.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /pngjs|qrcode\/lib\/renderer\/(png|utf8|terminal|canvas)/.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /zod\/v4\/(core\/compile|classic\/from-json-schema)\.js$/.test(i))).toEqual([]);
+  });
+
+  it("negative control: without the plugins the same probe holds every locale and the PNG renderer", async () => {
+    const inputs = Object.keys((await probe(false)).metafile.inputs);
+    expect(inputs.filter((i) => /zod\/v4\/locales\//.test(i)).length).toBeGreaterThan(10);
+    expect(inputs.some((i) => /pngjs/.test(i))).toBe(true);
+    expect(leanZod.name).toBe("lean-zod");
+  });
+});
