@@ -12,11 +12,14 @@ import OrganiserCampaign, { preloadOrganiserCampaign } from "./pages/OrganiserCa
 import OrganiserEntries, { preloadOrganiserEntries } from "./pages/OrganiserEntries.tsx";
 import OrganiserRounds, { preloadOrganiserRounds } from "./pages/OrganiserRounds.tsx";
 import OrganiserRound, { preloadOrganiserRound } from "./pages/OrganiserRound.tsx";
+import Entry, { preloadEntry } from "./pages/Entry.tsx";
+import OrganiserVotes, { preloadOrganiserVotes } from "./pages/OrganiserVotes.tsx";
 import NotFound from "./pages/NotFound.tsx";
 
 export const routes: RouteDefinition[] = [
   { path: "/", component: Home, preload: preloadHome },
   { path: "/campaigns/:id", component: Campaign, preload: preloadCampaign },
+  { path: "/entries/:id", component: Entry, preload: preloadEntry },
   { path: "/signin", component: SignIn },
   { path: "/me/registrations", component: MyRegistrations, preload: preloadMyRegistrations },
   { path: "/me/entries", component: MyEntries, preload: preloadMyEntries },
@@ -26,6 +29,7 @@ export const routes: RouteDefinition[] = [
   { path: "/organiser/checkin", component: CheckIn },
   { path: "/organiser/campaigns/:id", component: OrganiserCampaign, preload: preloadOrganiserCampaign },
   { path: "/organiser/campaigns/:id/entries", component: OrganiserEntries, preload: preloadOrganiserEntries },
+  { path: "/organiser/campaigns/:id/votes", component: OrganiserVotes, preload: preloadOrganiserVotes },
   { path: "/organiser/campaigns/:id/rounds", component: OrganiserRounds, preload: preloadOrganiserRounds },
   { path: "/organiser/campaigns/:id/rounds/:roundId", component: OrganiserRound, preload: preloadOrganiserRound },
   { path: "*404", component: NotFound },

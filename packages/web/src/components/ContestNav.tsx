@@ -7,6 +7,7 @@ import { A, createAsync, query } from "@solidjs/router";
 import { ApiError, client, parseResponse } from "../api.ts";
 import { pick, tr } from "../i18n.ts";
 import type { CampaignDetail, OrgUnit, User } from "../types.ts";
+import { QuotasPanel } from "./Quotas.tsx";
 import "../organiser-contest.css";
 
 const byId = (id: string) => ({ param: { id: encodeURIComponent(id) } });
@@ -77,7 +78,7 @@ export function ContestNav(props: { campaignId: string; current: ContestTab; exa
 
 /** On the campaign's 管理 page: the way into the review queue and the rounds, each said in a line. */
 export function ContestLinks(props: { campaign: Pick<CampaignDetail, "id" | "capabilities"> }): JSX.Element {
-  const has = (cap: "entries" | "rounds") => props.campaign.capabilities.includes(cap);
+  const has = (cap: "entries" | "rounds" | "nominations" | "voting") => props.campaign.capabilities.includes(cap);
   return (
     <section class="group" aria-labelledby="contest-heading" data-testid="contest-section">
       <h2 id="contest-heading">{tr("organiser.contest.section")}</h2>
@@ -85,6 +86,15 @@ export function ContestLinks(props: { campaign: Pick<CampaignDetail, "id" | "cap
         <p>{tr("organiser.contest.entriesHelp")}</p>
         <A href={contestHref(props.campaign.id, "entries")} class="button button-primary" data-testid="contest-entries-link">
           {tr("organiser.contest.entriesLink")}
+        </A>
+      </Show>
+      <Show when={has("nominations")}>
+        <QuotasPanel campaignId={props.campaign.id} />
+      </Show>
+      <Show when={has("voting")}>
+        <p>{tr("organiser.votes.linkHelp")}</p>
+        <A href={`/organiser/campaigns/${encodeURIComponent(props.campaign.id)}/votes`} class="button button-primary" data-testid="contest-votes-link">
+          {tr("organiser.votes.link")}
         </A>
       </Show>
       <Show when={has("rounds")}>

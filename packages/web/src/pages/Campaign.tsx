@@ -18,6 +18,7 @@ import { CampaignPhaseBadge, phaseKey, unitName } from "../components/CampaignCa
 import { RegistrationForm } from "../components/RegistrationForm.tsx";
 import { EntryForm } from "../components/EntryForm.tsx";
 import { ResultsSection, getResults } from "../components/Results.tsx";
+import { Gallery } from "../components/Gallery.tsx";
 
 export const getCampaign = query(async (id: string) => {
   const { campaign } = await parseResponse(client.api.campaigns[":id"].$get({ param: { id: encodeURIComponent(id) } }));
@@ -231,6 +232,9 @@ export default function Campaign(): JSX.Element {
                     <Entries campaign={c()} onEnter={enter} />
                   </Match>
                 </Switch>
+                <Show when={has(c(), "voting")}>
+                  <Gallery campaign={c()} units={units()} />
+                </Show>
                 <Schedule campaign={c()} />
               </>
             }

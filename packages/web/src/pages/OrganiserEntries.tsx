@@ -15,6 +15,7 @@ import { RequireOrganiser } from "../components/RequireOrganiser.tsx";
 import { Loading } from "../components/Layout.tsx";
 import { ContestNav, contestHref, getContestCampaign, unitLabel } from "../components/ContestNav.tsx";
 import type { CampaignDetail, FormField, OrgUnit } from "../types.ts";
+import "../voting.css";
 
 const PAGE_SIZE = 20;
 /** The statuses an organiser works through, in the order of the tabs (withdrawn ones are hers, not the queue's). */
@@ -242,6 +243,9 @@ function EntryCard(props: {
           )}
         </For>
       </dl>
+      <Show when={reviewable() && (e().screening ?? []).length > 0}>
+        <ScreeningMarks campaign={props.campaign} marks={e().screening ?? []} />
+      </Show>
       <Show when={error()}>
         <p class="field-error" role="alert" data-testid={`entry-error-${e().id}`}>
           {error()}
@@ -284,6 +288,45 @@ function EntryCard(props: {
         </Show>
       </Show>
     </li>
+  );
+}
+
+/** Words from the sensitive-word list, each where it was found: read before approving. */
+function ScreeningMarks(props: { campaign: CampaignDetail; marks: NonNullable<ReviewEntry["screening"]> }): JSX.Element {
+  const label = (key: string) => {
+    const f = props.campaign.form.fields.find((x) => x.key === key);
+    return f ? pick(f.label, f.labelEn) : key;
+  };
+  // The excerpt around the word, with the word itself marked.
+  const parts = (excerpt: string, word: string) => {
+    const at = excerpt.toLowerCase().indexOf(word.toLowerCase());
+    return at < 0 ? { before: excerpt, word: "", after: "" } : { before: excerpt.slice(0, at), word: excerpt.slice(at, at + word.length), after: excerpt.slice(at + word.length) };
+  };
+  return (
+    <div class="screening" role="note" data-testid="entry-screening">
+      <strong>
+        <span aria-hidden="true">⚠ </span>
+        {tr("organiser.screening.title")}
+      </strong>
+      <p>{tr("organiser.screening.help")}</p>
+      <ul>
+        <For each={props.marks}>
+          {(m) => {
+            const p = parts(m.excerpt, m.word);
+            return (
+              <li data-testid="screening-mark">
+                {tr("organiser.screening.mark", { field: label(m.field), word: m.word })}
+                {p.before}
+                <Show when={p.word}>
+                  <mark>{p.word}</mark>
+                </Show>
+                {p.after}
+              </li>
+            );
+          }}
+        </For>
+      </ul>
+    </div>
   );
 }
 
