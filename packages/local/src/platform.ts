@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, ensureTable, type Db } from "@jinguo/core/db";
 import { systemClock, type Clock } from "@jinguo/core/clock";
 import { devOutbox } from "@jinguo/core/sms";
-import { startDispatcher, type Dispatcher } from "@jinguo/core/outbox";
+import { startDispatcher, writeReminders, type Dispatcher } from "@jinguo/core/outbox";
 import { localUploadStore } from "@jinguo/core/uploads";
 import { createApp } from "@jinguo/functions";
 import { startDynamoLocal, StartupError, type DynamoLocal } from "./dynamo.ts";
@@ -98,6 +98,16 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const server = await listen(app, opts.port ?? 3000, host);
     const port = (server.address() as { port: number }).port;
     outbox = startDispatcher({ db, clock, sms, publicUrl: browserUrl(host, port) }, { intervalMs: 2_000 });
+    // Day-before reminders, looked for now and every hour: each is written once however often this runs.
+    let reminding: Promise<unknown> = Promise.resolve();
+    const remind = () =>
+      (reminding = writeReminders(db, clock).then(
+        (run) => run.written > 0 && outbox?.kick(),
+        (err) => log(`[reminders] run failed: ${(err as Error).name}`),
+      ));
+    void remind();
+    const reminders = setInterval(remind, 3_600_000);
+    reminders.unref();
     return {
       url: browserUrl(host, port),
       host,
@@ -106,6 +116,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       seeded,
       async stop() {
         await new Promise<void>((res) => server.close(() => res()));
+        clearInterval(reminders);
+        await reminding;
         await outbox?.stop();
         db.client.destroy();
         await dynamo?.stop();

@@ -70,6 +70,7 @@ const adminView = (campaign: Campaigns.Campaign, sessions: Campaigns.Session[], 
   createdAt: campaign.createdAt,
   updatedAt: campaign.updatedAt,
   version: campaign.version,
+  ...(campaign.sensitiveWords ? { sensitiveWords: campaign.sensitiveWords } : {}),
   /** false where she takes part through her unit (reviews its entries, runs its rounds) but does not manage the campaign */
   canEdit,
 });
