@@ -13,8 +13,11 @@ import { adminEntries } from "./routes/admin-entries.ts";
 import { uploads } from "./routes/uploads.ts";
 import { admin } from "./routes/admin.ts";
 import { adminRounds } from "./routes/admin-rounds.ts";
+import { adminResults } from "./routes/admin-results.ts";
 import { judging } from "./routes/judge.ts";
 import { results } from "./routes/results.ts";
+import { votes } from "./routes/votes.ts";
+import { adminVotes } from "./routes/admin-votes.ts";
 import { dev } from "./routes/dev.ts";
 import { contract, type Mounted } from "./routes/docs.ts";
 
@@ -57,8 +60,11 @@ export function createApp(deps: Deps) {
     .route("/admin", admin)
     .route("/admin", adminEntries)
     .route("/admin", adminRounds)
+    .route("/admin", adminResults)
+    .route("/admin", adminVotes)
     .route("/judge", judging)
-    .route("/", results);
+    .route("/", results)
+    .route("/", votes);
   if (deps.stage === "local") api.route("/dev", dev);
   api.all("*", (c) => problem(c, "NOT_FOUND"));
   api.onError(onError);

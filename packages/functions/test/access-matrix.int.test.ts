@@ -171,6 +171,44 @@ async function closedContest(): Promise<string> {
   return contest;
 }
 
+/** A contest of 长沙's in 公示: the judge persona scored its first entry, so that one is in the published list. */
+async function inPublicity(): Promise<{ contest: string; entry: string }> {
+  const { contest, round, entries } = await judged();
+  await ok(clients.judge.put(`/api/judge/rounds/${round}/entries/${entries[0]}/score`, { criteria: { show: 8 } }));
+  await ok(clients.admin.post(`/api/admin/rounds/${round}/close`, { force: true }));
+  await ok(clients.admin.post(`/api/admin/campaigns/${contest}/results/publish`));
+  return { contest, entry: entries[0] };
+}
+
+/** A contest of 长沙's whose results were published and whose 公示 was closed by hand: ready to finalise. */
+async function publicityEnded(): Promise<string> {
+  const contest = await closedContest();
+  await ok(clients.admin.post(`/api/admin/campaigns/${contest}/results/publish`));
+  await ok(clients.admin.post(`/api/admin/campaigns/${contest}/phase`, { phase: "closed" }));
+  return contest;
+}
+
+/** A 长沙 story collection (a small form of its own) in its voting phase: one approved story, and its author's vote for it. */
+async function votable(): Promise<{ campaign: string; entry: string; vote: string }> {
+  const form = {
+    fields: [
+      { key: "title", label: "故事题目", type: "text", required: true, public: true },
+      { key: "phone", label: "手机号", type: "phone", required: true },
+      { key: "consent", label: "我同意", type: "consent", required: true },
+    ],
+  };
+  const campaign = (await ok(clients.admin.post("/api/admin/campaigns", { kind: "collection", title: "矩阵投票", orgUnit: "hn.cs", form }))).campaign.id as string;
+  await ok(clients.admin.post(`/api/admin/campaigns/${campaign}/publish`));
+  const author = api.client();
+  const phone = api.newPhone();
+  await author.signIn(phone);
+  const entry = (await ok(author.post(`/api/campaigns/${campaign}/entries`, { answers: { title: "矩阵家风", phone, consent: true } }))).entry.id as string;
+  await ok(clients.admin.post(`/api/admin/entries/${entry}/approve`));
+  await ok(clients.admin.post(`/api/admin/campaigns/${campaign}/phase`, { phase: "voting" }));
+  const vote = (await ok(author.post(`/api/campaigns/${campaign}/votes`, { entryId: entry }))).vote.id as string;
+  return { campaign, entry, vote };
+}
+
 // ---- the matrix: "METHOD /path" → who may ----
 
 const matrix: Record<string, Row> = {
@@ -303,6 +341,8 @@ const matrix: Record<string, Row> = {
     setup: newEntry,
     request: async ({ allowed, setup }) => ({ path: `/api/admin/entries/${allowed ? await newEntry() : setup}/reject`, body: { reason: "材料不全" } }),
   },
+  // The seeded 三八红旗手 (hn): every organiser reads the quotas of her own units (株洲's, 株洲's).
+  "GET /api/admin/campaigns/:id/quotas": { allow: organisers, request: () => ({ path: "/api/admin/campaigns/c-2019-sanba-honours/quotas" }) },
   "POST /api/admin/entries/:id/request-changes": {
     allow: changshaManagers,
     setup: newEntry,
@@ -360,6 +400,42 @@ const matrix: Record<string, Row> = {
     },
     request: ({ setup }) => ({ path: `/api/campaigns/${setup}/results` }),
   },
+  "POST /api/campaigns/:id/objections": {
+    // Anyone signed in, once each (well within her 5 a day).
+    allow: signedIn,
+    setup: inPublicity,
+    request: ({ setup }) => ({ path: `/api/campaigns/${setup.contest}/objections`, body: { entryId: setup.entry, text: "请核实这支队伍的人数", contact: "13912345678" } }),
+  },
+  "GET /api/admin/campaigns/:id/objections": {
+    allow: changshaManagers,
+    setup: async () => {
+      const { contest, entry } = await inPublicity();
+      await ok(clients.participant.post(`/api/campaigns/${contest}/objections`, { entryId: entry, text: "有异议" }));
+      return contest;
+    },
+    request: ({ setup }) => ({ path: `/api/admin/campaigns/${setup}/objections` }),
+  },
+  "POST /api/admin/campaigns/:id/objections/:objectionId/resolve": {
+    // Writing it down again replaces it: both allowed organisers resolve the same one.
+    allow: changshaManagers,
+    setup: async () => {
+      const { contest, entry } = await inPublicity();
+      const { objection } = await ok(clients.participant.post(`/api/campaigns/${contest}/objections`, { entryId: entry, text: "有异议" }));
+      return { contest, objection: objection.id as string };
+    },
+    request: ({ setup }) => ({ path: `/api/admin/campaigns/${setup.contest}/objections/${setup.objection}/resolve`, body: { resolution: "经核实，维持结果" } }),
+  },
+  "POST /api/admin/campaigns/:id/results/refresh": {
+    allow: changshaManagers,
+    setup: async () => (await inPublicity()).contest,
+    request: ({ setup }) => ({ path: `/api/admin/campaigns/${setup}/results/refresh` }),
+  },
+  "POST /api/admin/campaigns/:id/results/finalise": {
+    // Each allowed organiser finalises one of her own: a second time is 409.
+    allow: changshaManagers,
+    setup: publicityEnded,
+    request: async ({ allowed, setup }) => ({ path: `/api/admin/campaigns/${allowed ? await publicityEnded() : setup}/results/finalise` }),
+  },
   "GET /api/judge/assignments": { allow: signedIn },
   "GET /api/judge/rounds/:roundId/entries": { allow: ["judge"], setup: judged, request: ({ setup }) => ({ path: `/api/judge/rounds/${setup.round}/entries` }) },
   "PUT /api/judge/rounds/:roundId/entries/:entryId/score": {
@@ -382,6 +458,26 @@ const matrix: Record<string, Row> = {
       return j.round;
     },
     request: ({ setup }) => ({ path: `/api/judge/rounds/${setup}/submit` }),
+  },
+
+  // Voting: each signed-in persona votes once for the story; the seeded 家风故事 collection (hn) has a leaderboard from the start.
+  "POST /api/campaigns/:id/votes": {
+    allow: signedIn,
+    setup: votable,
+    request: ({ setup }) => ({ path: `/api/campaigns/${setup.campaign}/votes`, body: { entryId: setup.entry } }),
+  },
+  "GET /api/campaigns/:id/leaderboard": { allow: everyone, request: () => ({ path: "/api/campaigns/c-2019-family-stories/leaderboard" }) },
+  "GET /api/me/votes": { allow: signedIn, request: () => ({ path: "/api/me/votes?campaignId=c-2019-family-stories" }) },
+  "GET /api/admin/campaigns/:id/votes/anomalies": {
+    allow: changshaManagers,
+    setup: votable,
+    request: ({ setup }) => ({ path: `/api/admin/campaigns/${setup.campaign}/votes/anomalies` }),
+  },
+  "POST /api/admin/campaigns/:id/votes/void": {
+    // The first allowed organiser voids the vote; for the second it is already void (200 all the same).
+    allow: changshaManagers,
+    setup: votable,
+    request: ({ setup }) => ({ path: `/api/admin/campaigns/${setup.campaign}/votes/void`, body: { voteIds: [setup.vote], reason: "矩阵测试" } }),
   },
 
   // Local stage only (mounted there, as here): anyone may read what would have been texted.
