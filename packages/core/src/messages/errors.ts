@@ -17,7 +17,7 @@ export const errorMessages = {
   UPLOAD_NOT_FOUND: { "zh-CN": "没有找到这张图片", en: "We could not find this image." },
   ALREADY_REGISTERED: { "zh-CN": "您已经报过这个场次了", en: "You have already registered for this session." },
   SEATS_FULL: { "zh-CN": "该场次名额已满", en: "This session is full." },
-  PHASE_CLOSED: { "zh-CN": "现在不在报名时间内", en: "Registration is not open now." },
+  PHASE_CLOSED: { "zh-CN": "现在不在开放的时间里（报名、投稿或投票还没开始或已经结束）", en: "This is not open now: sign-up, entries or voting have not started or have ended." },
   SESSION_REQUIRED: { "zh-CN": "请先选择一个场次", en: "Please choose a session first." },
   NOT_CANCELLABLE: { "zh-CN": "这条报名已经不能取消了", en: "This registration can no longer be cancelled." },
   ALREADY_CHECKED_IN: { "zh-CN": "这张票已经签到过了（{time}）", en: "This ticket was already checked in ({time})." },

@@ -5,8 +5,8 @@
  * invariant tests reach them, by path.
  */
 export * from "./model.ts";
-export { castVote, myDay, ownView, votingCampaign, readVoterDay, voteOps, type CastInput, type CastResult, type CastVote, type VoterDay } from "./cast.ts";
-export { totals, recount, leaderboard, leaderboardLines, forgetLeaderboard, approvedTitles, BOARD_CACHE_MS, type Recount, type BoardLine } from "./board.ts";
+export { castVote, myDay, ownView, votingCampaign, type CastInput, type CastResult, type CastVote } from "./cast.ts";
+export { totals, recount, leaderboard, leaderboardLines, forgetLeaderboard, BOARD_CACHE_MS, type Recount, type BoardLine } from "./board.ts";
 export { anomalies, votesBetween, reviewRules, MAX_WINDOW_MS, MAX_REVIEW_VOTES, type Anomaly, type AnomalyKind, type Review, type ReviewedVote } from "./review.ts";
 export { voidVotes, type VoidTarget, type VoidOutcome } from "./void.ts";
 export { networkOf, keyedHash, voteEvidence, clientSubject, type VoteEvidence } from "./evidence.ts";
