@@ -6,80 +6,14 @@
  * Screenshots go to .test-artifacts/ (gitignored) to look at. JOURNEY_BASE_URL=http://localhost:3000
  * runs it against a platform that is already up (`npm start`) instead of starting one.
  */
-import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startPlatform } from "@jinguo/local";
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import type { Page } from "playwright-core";
 import type { CampaignDetail, FormField, SessionView } from "../src/types.ts";
+import { base, blocked, getJson, phoneContext, randomPhone, shot, signIn, startBrowserKit, stopBrowserKit, until } from "./browser-kit.ts";
 
-const artifacts = fileURLToPath(new URL("../../../.test-artifacts/", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CAMPAIGN = "c-2019-cxcy-lectures";
 const ORGANISER_PHONE = "13800000000";
 const TIMEOUT = 180_000;
-
-/** WeChat's in-app browser on Android (XWEB). */
-const WECHAT_ANDROID_UA =
-  "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
-  "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-
-let platform: { url: string; stop(): Promise<void> } | undefined;
-let browser: Browser | undefined;
-let base = "";
-/** CSP or Permissions-Policy reports and uncaught errors in any page. */
-const blocked: string[] = [];
-
-/** Waits (up to 15 s) for what the page shows to come right. */
-const until = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
-
-function randomPhone(): string {
-  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-}
-
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`);
-  if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function phoneContext(): Promise<BrowserContext> {
-  const context = await browser!.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "zh-CN",
-    timezoneId: "Asia/Shanghai",
-    userAgent: WECHAT_ANDROID_UA,
-  });
-  context.setDefaultTimeout(15_000);
-  // The local server's Content-Security-Policy must not break the app: any violation fails.
-  context.on("console", (m) => {
-    if (/Content[- ]Security[- ]Policy|Permissions[- ]Policy/i.test(m.text())) blocked.push(m.text());
-  });
-  context.on("weberror", (e) => blocked.push(String(e.error())));
-  return context;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
-}
-
-/** Signs in through the page: phone, code from the local stage's dev outbox, sign in. */
-async function signIn(page: Page, phone: string): Promise<void> {
-  await page.getByTestId("phone-input").fill(phone);
-  await page.getByTestId("otp-send").click();
-  await until(async () => (await page.getByTestId("otp-info").textContent()) ?? "").toContain("验证码已发送");
-  const outbox = await getJson<{ items: { phone: string; code: string }[] }>(`/api/dev/outbox?phone=${phone}`);
-  const code = outbox.items[0]?.code;
-  expect(code).toMatch(/^\d{6}$/);
-  await page.getByTestId("otp-input").fill(code!);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL((url) => url.pathname !== "/signin");
-}
 
 /** Answers the campaign's form the way a person would, whatever fields it declares. */
 async function fillForm(page: Page, fields: FormField[], phone: string): Promise<void> {
@@ -133,43 +67,8 @@ async function register(page: Page, campaign: CampaignDetail, session: SessionVi
 }
 
 describe("journey in a phone browser", () => {
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    // The platform serves packages/web/dist, which the browser project's global setup
-    // (test/build-web.ts) builds when it is stale.
-    if (process.env.JOURNEY_BASE_URL) {
-      base = process.env.JOURNEY_BASE_URL.replace(/\/$/, "");
-    } else {
-      // Share the run's DynamoDB Local when the global setup started one, in a table of our own.
-      const dynamoEndpoint = (inject as (key: string) => unknown)("dynamoEndpoint");
-      platform = await startPlatform({
-        port: 0,
-        inMemory: true,
-        quiet: true,
-        ...(typeof dynamoEndpoint === "string"
-          ? { dynamoEndpoint, tableName: `journey-${randomBytes(4).toString("hex")}` }
-          : {}),
-      });
-      base = platform.url;
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-  }, TIMEOUT);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  }, TIMEOUT);
+  beforeAll(() => startBrowserKit("journey"), TIMEOUT);
+  afterAll(stopBrowserKit, TIMEOUT);
 
   it(
     "a woman registers for a lecture, sees her ticket, is checked in, and cancels another session",

@@ -12,16 +12,11 @@
  * Screenshots go to .test-artifacts/ (gitignored). JOURNEY_BASE_URL=http://localhost:3000 runs it
  * against a platform that is already up — on a fresh start only: it publishes the results.
  */
-import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { deflateSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
-import { chromium, request, type APIRequestContext, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startPlatform } from "@jinguo/local";
+import { request, type APIRequestContext } from "playwright-core";
+import { apis, artifacts, base, blocked, getJson, phoneContext, png, randomPhone, shot, startBrowserKit, stopBrowserKit, until } from "./browser-kit.ts";
 
-const artifacts = fileURLToPath(new URL("../../../.test-artifacts/", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CAMPAIGN = "c-2019-square-dance";
 const ORGANISER_PHONE = "13800000000";
 const JUDGE_PHONE = "13800000003";
@@ -29,49 +24,6 @@ const JUDGE_NAME = "李秀英";
 /** 芙蓉区 (长沙): both teams dance their heat there. */
 const COUNTY = "hn.cs.fr";
 const TIMEOUT = 120_000;
-
-const WECHAT_ANDROID_UA =
-  "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
-  "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-
-let platform: { url: string; stop(): Promise<void> } | undefined;
-let browser: Browser | undefined;
-let base = "";
-/** CSP or Permissions-Policy reports and uncaught errors in any page. */
-const blocked: string[] = [];
-const apis: APIRequestContext[] = [];
-
-const until = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
-const randomPhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`);
-  if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function phoneContext(): Promise<BrowserContext> {
-  const context = await browser!.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "zh-CN",
-    timezoneId: "Asia/Shanghai",
-    userAgent: WECHAT_ANDROID_UA,
-  });
-  context.setDefaultTimeout(15_000);
-  context.on("console", (m) => {
-    if (/Content[- ]Security[- ]Policy|Permissions[- ]Policy/i.test(m.text())) blocked.push(m.text());
-  });
-  context.on("weberror", (e) => blocked.push(String(e.error())));
-  return context;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
-}
 
 /**
  * Signed-in API calls as one person, through a request context (a browser context's own, so the
@@ -94,42 +46,6 @@ async function signedIn(api: APIRequestContext, phone: string) {
   const outbox = await getJson<{ items: { code: string }[] }>(`/api/dev/outbox?phone=${phone}`);
   await send("POST", "/api/auth/login", { data: { phone, code: outbox.items[0]!.code } });
   return send;
-}
-
-/** A small real PNG (a gradient), made here so the test says exactly what it sends. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) raw.set([(x * 255) / width, (y * 255) / height, 128], y * (width * 3 + 1) + 1 + x * 3);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
 }
 
 /** A team's entry, as a leader sends it from her phone (the API, here). */
@@ -160,32 +76,8 @@ async function enterTeam(team: string, leader: string, withPhoto: boolean): Prom
 }
 
 describe("an organiser runs a contest in a phone browser", () => {
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    if (process.env.JOURNEY_BASE_URL) {
-      base = process.env.JOURNEY_BASE_URL.replace(/\/$/, "");
-    } else {
-      const dynamoEndpoint = (inject as (key: string) => unknown)("dynamoEndpoint");
-      platform = await startPlatform({
-        port: 0,
-        inMemory: true,
-        quiet: true,
-        ...(typeof dynamoEndpoint === "string" ? { dynamoEndpoint, tableName: `contest-${randomBytes(4).toString("hex")}` } : {}),
-      });
-      base = platform.url;
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-  }, TIMEOUT);
-
-  afterAll(async () => {
-    for (const api of apis) await api.dispose();
-    await browser?.close();
-    await platform?.stop();
-  }, TIMEOUT);
+  beforeAll(() => startBrowserKit("contest"), TIMEOUT);
+  afterAll(stopBrowserKit, TIMEOUT);
 
   it(
     "approves two teams, makes a county round, invites a judge, closes it after her scores, and publishes",

@@ -9,119 +9,14 @@
  * Screenshots go to .test-artifacts/ (gitignored). JOURNEY_BASE_URL=http://localhost:3000 runs
  * it against a platform that is already up.
  */
-import { describe, it, expect, beforeAll, afterAll, inject } from "vitest";
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { crc32, deflateSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
-import { chromium, request, type APIRequestContext, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
-import { startPlatform } from "@jinguo/local";
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import type { APIRequestContext, Page, Route } from "playwright-core";
+import { apiAs, base, blocked, call, fitsWidth, phoneContext, png, randomPhone, shot, signIn, startBrowserKit, stopBrowserKit, until } from "./browser-kit.ts";
 
-const artifacts = fileURLToPath(new URL("../../../.test-artifacts/", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STORIES = "c-2019-family-stories";
 /** The province's organiser (and admin): she runs the story collection. */
 const PROVINCE_ADMIN = "13800000000";
 const TIMEOUT = 120_000;
-
-/** WeChat's in-app browser on Android (XWEB). */
-const WECHAT_ANDROID_UA =
-  "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
-  "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-
-let platform: { url: string; stop(): Promise<void> } | undefined;
-let browser: Browser | undefined;
-let base = "";
-/** CSP or Permissions-Policy reports and uncaught errors in any page. */
-const blocked: string[] = [];
-const apis: APIRequestContext[] = [];
-
-const until = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
-
-function randomPhone(): string {
-  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-}
-
-/** A small PNG, made here: a red-to-blue gradient, 64 × 48. */
-function png(width = 64, height = 48): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rows.set([Math.round((x * 255) / width), 40, Math.round((y * 255) / height)], y * (width * 3 + 1) + 1 + x * 3);
-  }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
-}
-
-/** Someone using the API directly, with her own cookies (the CSRF check wants our Origin). */
-async function apiAs(phone: string): Promise<APIRequestContext> {
-  const api = await request.newContext({ baseURL: base, extraHTTPHeaders: { origin: base } });
-  apis.push(api);
-  const otp = await api.post("/api/auth/otp", { data: { phone } });
-  expect(otp.status(), await otp.text()).toBe(204);
-  const outbox = (await (await api.get(`/api/dev/outbox?phone=${phone}`)).json()) as { items: { code: string }[] };
-  const login = await api.post("/api/auth/login", { data: { phone, code: outbox.items[0]?.code } });
-  expect(login.status(), await login.text()).toBe(200);
-  return api;
-}
-
-async function call<T>(api: APIRequestContext, method: "get" | "post", path: string, data?: unknown): Promise<T> {
-  const res = method === "get" ? await api.get(path) : await api.post(path, { data: data ?? {} });
-  expect(res.ok(), `${method.toUpperCase()} ${path} → ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
-
-async function phoneContext(
-  viewport = { width: 390, height: 844 },
-  storageState?: Awaited<ReturnType<APIRequestContext["storageState"]>>,
-): Promise<BrowserContext> {
-  const context = await browser!.newContext({
-    viewport,
-    ...(storageState ? { storageState } : {}),
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "zh-CN",
-    timezoneId: "Asia/Shanghai",
-    userAgent: WECHAT_ANDROID_UA,
-  });
-  context.setDefaultTimeout(15_000);
-  context.on("console", (m) => {
-    if (/Content[- ]Security[- ]Policy|Permissions[- ]Policy/i.test(m.text())) blocked.push(m.text());
-  });
-  context.on("weberror", (e) => blocked.push(String(e.error())));
-  return context;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page, phone: string): Promise<void> {
-  await page.getByTestId("phone-input").fill(phone);
-  await page.getByTestId("otp-send").click();
-  await until(async () => (await page.getByTestId("otp-info").textContent()) ?? "").toContain("验证码已发送");
-  const res = await fetch(`${base}/api/dev/outbox?phone=${phone}`);
-  const code = ((await res.json()) as { items: { code: string }[] }).items[0]?.code;
-  expect(code).toMatch(/^\d{6}$/);
-  await page.getByTestId("otp-input").fill(code!);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL((url) => url.pathname !== "/signin");
-}
-
-/** Nothing sticks out sideways (no horizontal scrolling on a phone). */
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 let adminApi: Promise<APIRequestContext> | undefined;
 /** The province's organiser, signed in once (a number gets one code a minute). */
@@ -153,32 +48,8 @@ async function holdVotes(page: Page): Promise<{ release: () => void; held: () =>
 }
 
 describe("selections and collections in a phone browser", () => {
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    if (process.env.JOURNEY_BASE_URL) {
-      base = process.env.JOURNEY_BASE_URL.replace(/\/$/, "");
-    } else {
-      const dynamoEndpoint = (inject as (key: string) => unknown)("dynamoEndpoint");
-      platform = await startPlatform({
-        port: 0,
-        inMemory: true,
-        quiet: true,
-        ...(typeof dynamoEndpoint === "string" ? { dynamoEndpoint, tableName: `voting-${randomBytes(4).toString("hex")}` } : {}),
-      });
-      base = platform.url;
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-  }, TIMEOUT);
-
-  afterAll(async () => {
-    await Promise.all(apis.map((a) => a.dispose()));
-    await browser?.close();
-    await platform?.stop();
-  }, TIMEOUT);
+  beforeAll(() => startBrowserKit("voting"), TIMEOUT);
+  afterAll(stopBrowserKit, TIMEOUT);
 
   it(
     "a woman sends her family's story with a photo and sees it in 我的作品, waiting to be checked",
