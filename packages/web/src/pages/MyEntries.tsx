@@ -17,6 +17,7 @@ import { EntryForm, type MyEntry } from "../components/EntryForm.tsx";
 import { getResults, shownScore } from "../components/Results.tsx";
 import type { CampaignDetail, OrgUnit } from "../types.ts";
 import { getCampaign } from "./Campaign.tsx";
+import { ConfirmBox } from "../components/ConfirmBox.tsx";
 
 export const getMyEntries = query(async () => {
   const { items } = await parseResponse(client.api.me.entries.$get({ query: { limit: "100" } }));
@@ -115,7 +116,6 @@ function EntryCard(props: { entry: MyEntry; units: OrgUnit[] }): JSX.Element {
   const [error, setError] = createSignal<string>();
   const [note, setNote] = createSignal<string>();
   const withdraw = useAction(withdrawEntry);
-  let confirmButton: HTMLButtonElement | undefined;
   let withdrawButton: HTMLButtonElement | undefined;
   let statusLine: HTMLParagraphElement | undefined;
 
@@ -180,40 +180,28 @@ function EntryCard(props: { entry: MyEntry; units: OrgUnit[] }): JSX.Element {
               data-testid="withdraw-entry"
               onClick={() => {
                 setConfirming(true);
-                confirmButton?.focus();
               }}
             >
               {tr("myEntries.withdraw")}
             </button>
           </Match>
           <Match when={confirming()}>
-            <div class="notice notice-warn confirm" role="alertdialog" aria-labelledby={`confirm-${e().id}`}>
-              <p id={`confirm-${e().id}`}>
-                <strong>{tr("myEntries.confirmWithdraw")}</strong>
-              </p>
-              <button
-                ref={confirmButton}
-                type="button"
-                class="button button-danger"
-                data-testid="confirm-withdraw"
-                disabled={pending()}
-                onClick={onConfirm}
-              >
-                {pending() ? tr("myEntries.withdrawing") : tr("myEntries.confirmYes")}
-              </button>
-              <button
-                type="button"
-                class="button button-secondary"
-                data-testid="keep-entry"
-                onClick={() => {
-                  setConfirming(false);
-                  setError(undefined);
-                  withdrawButton?.focus();
-                }}
-              >
-                {tr("myEntries.confirmNo")}
-              </button>
-            </div>
+            <ConfirmBox
+              id={e().id}
+              question={tr("myEntries.confirmWithdraw")}
+              yes={tr("myEntries.confirmYes")}
+              pendingYes={tr("myEntries.withdrawing")}
+              no={tr("myEntries.confirmNo")}
+              pending={pending()}
+              yesTestId="confirm-withdraw"
+              noTestId="keep-entry"
+              onYes={onConfirm}
+              onNo={() => {
+                setConfirming(false);
+                setError(undefined);
+                withdrawButton?.focus();
+              }}
+            />
           </Match>
         </Switch>
       </Show>

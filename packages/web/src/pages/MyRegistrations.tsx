@@ -6,6 +6,7 @@ import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
 import { RequireSignIn } from "../components/RequireSignIn.tsx";
 import { Loading } from "../components/Layout.tsx";
+import { ConfirmBox } from "../components/ConfirmBox.tsx";
 
 export const getMyRegistrations = query(async () => {
   const { items } = await parseResponse(client.api.me.registrations.$get({ query: { limit: "100" } }));
@@ -66,7 +67,6 @@ function RegistrationCard(props: { registration: MyRegistration }): JSX.Element 
   const [error, setError] = createSignal<string>();
   const [done, setDone] = createSignal(false);
   const cancel = useAction(cancelRegistration);
-  let confirmButton: HTMLButtonElement | undefined;
   let cancelButton: HTMLButtonElement | undefined;
 
   const onConfirm = async () => {
@@ -133,40 +133,28 @@ function RegistrationCard(props: { registration: MyRegistration }): JSX.Element 
               data-testid="cancel-registration"
               onClick={() => {
                 setConfirming(true);
-                confirmButton?.focus();
               }}
             >
               {r().status === "waitlisted" ? tr("mine.cancelWaitlist") : tr("mine.cancel")}
             </button>
           </Match>
           <Match when={confirming()}>
-            <div class="notice notice-warn confirm" role="alertdialog" aria-labelledby={`confirm-${r().id}`}>
-              <p id={`confirm-${r().id}`}>
-                <strong>{tr("mine.confirmCancel")}</strong>
-              </p>
-              <button
-                ref={confirmButton}
-                type="button"
-                class="button button-danger"
-                data-testid="confirm-cancel"
-                disabled={pending()}
-                onClick={onConfirm}
-              >
-                {pending() ? tr("mine.cancelling") : tr("mine.confirmYes")}
-              </button>
-              <button
-                type="button"
-                class="button button-secondary"
-                data-testid="keep-registration"
-                onClick={() => {
-                  setConfirming(false);
-                  setError(undefined);
-                  cancelButton?.focus();
-                }}
-              >
-                {tr("mine.confirmNo")}
-              </button>
-            </div>
+            <ConfirmBox
+              id={r().id}
+              question={tr("mine.confirmCancel")}
+              yes={tr("mine.confirmYes")}
+              pendingYes={tr("mine.cancelling")}
+              no={tr("mine.confirmNo")}
+              pending={pending()}
+              yesTestId="confirm-cancel"
+              noTestId="keep-registration"
+              onYes={onConfirm}
+              onNo={() => {
+                setConfirming(false);
+                setError(undefined);
+                cancelButton?.focus();
+              }}
+            />
           </Match>
         </Switch>
       </Show>
