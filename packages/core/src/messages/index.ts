@@ -6,11 +6,24 @@
 import { errorMessages, fieldMessages } from "./errors.ts";
 import { uiMessages } from "./ui.ts";
 import { noticeMessages } from "./notices.ts";
+import { organiserMessages } from "./organiser.ts";
+import { judgeMessages } from "./judge.ts";
+import { deskMessages } from "./desk.ts";
+import { ticketMessages } from "./ticket.ts";
 
 export type Locale = "zh-CN" | "en";
 export type Entry = { "zh-CN": string; en: string };
 
-export const messages = { ...errorMessages, ...fieldMessages, ...noticeMessages, ...uiMessages } satisfies Record<string, Entry>;
+export const messages = {
+  ...errorMessages,
+  ...fieldMessages,
+  ...noticeMessages,
+  ...uiMessages,
+  ...ticketMessages,
+  ...organiserMessages,
+  ...judgeMessages,
+  ...deskMessages,
+} satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof messages;
 
 /** Looks a message up; `{name}` placeholders are filled from `params`. */
@@ -21,5 +34,5 @@ export function t(key: MessageKey, locale: Locale = "zh-CN", params?: Record<str
   return text;
 }
 
-export { errorMessages, fieldMessages, noticeMessages, uiMessages };
+export { errorMessages, fieldMessages, noticeMessages, uiMessages, organiserMessages, judgeMessages, deskMessages, ticketMessages };
 export type { ErrorCode, FieldErrorCode } from "./errors.ts";

@@ -72,6 +72,11 @@ export const keys = {
   registrationByOwner: (userId: string, createdAt: string) => ({ gsi1pk: `USER#${userId}#REGS`, gsi1sk: createdAt }),
   ownerRegistrationsPartition: (userId: string) => `USER#${userId}#REGS`,
   ticket: (ticketCode: string) => ({ gsi2pk: `TICKET#${ticketCode}`, gsi2sk: "TICKET" }),
+  // A check-in code is claimed by this item in the registration's own transaction
+  // (attribute_not_exists), so two live tickets never share a code; it names its registration,
+  // so the door finds a ticket by one strongly consistent read. It is never released: a code
+  // once given out is not given to another woman.
+  ticketCodeClaim: (ticketCode: string) => ({ pk: `TICKETCODE#${ticketCode}`, sk: "CLAIM" }),
   // The waitlist lives in the session's own partition so "first in line" is a strongly
   // consistent Query; the sort key orders by arrival.
   waitlistPlace: (sessionId: string, arrival: string) => ({ pk: `SESSION#${sessionId}`, sk: `WAIT#${arrival}` }),
