@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const web = join(root, "packages/web");
-const built = join(web, "dist/index.html");
+// WEB_DIST: build into (and serve from) another folder, so builds side by side do not collide.
+const dist = process.env.WEB_DIST ?? join(web, "dist");
+const built = join(dist, "index.html");
 
 function newest(dir) {
   let t = 0;
@@ -22,5 +24,6 @@ function newest(dir) {
 const sources = Math.max(newest(web), newest(join(root, "packages/core/src/messages")));
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log("正在构建网页 building the web app…");
-  execSync("npm run build -w @jinguo/web", { cwd: root, stdio: "inherit" });
+  const outDir = process.env.WEB_DIST ? ` -- --outDir ${JSON.stringify(dist)}` : "";
+  execSync(`npm run build -w @jinguo/web${outDir}`, { cwd: root, stdio: "inherit" });
 }

@@ -24,7 +24,8 @@ export { seed } from "./seed.ts";
 // The SDK pinned here is tested on Node 20; its notice about future versions is noise locally.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-export const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+// WEB_DIST: another build of the web app to serve (engineers working side by side each test their own).
+export const webDist = process.env.WEB_DIST ?? fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 export interface PlatformOptions {
   /** 0 = any free port */
