@@ -2,6 +2,7 @@
 import { action, query } from "@solidjs/router";
 import { ApiError, client, parseResponse } from "./api.ts";
 import type { User } from "./types.ts";
+import { forgetTickets } from "./ticket-store.ts";
 
 export const getMe = query(async (): Promise<User | null> => {
   try {
@@ -14,13 +15,57 @@ export const getMe = query(async (): Promise<User | null> => {
 }, "me");
 
 export const logout = action(async () => {
+  forgetSignInPhone();
+  forgetTickets();
   await client.api.auth.logout.$post();
 }, "logout");
 
 /** Signs her out on every device, this one included (a copy of the cookie stops working too). */
 export const logoutEverywhere = action(async () => {
+  forgetSignInPhone();
+  forgetTickets();
   await client.api.auth["logout-everywhere"].$post();
 }, "logoutEverywhere");
+
+const SIGN_IN_PHONE = "jinguo.signInPhone";
+
+/**
+ * The number she signed in with, for this visit, so a form's phone field can be filled for her
+ * (`GET /api/me` gives it masked). In sessionStorage, not localStorage: this tab only, gone when
+ * WeChat closes the page, never sent anywhere; tied to her account and forgotten on sign-out. It
+ * shows nothing new to whoever holds the phone while she is signed in: her own registrations,
+ * answers included, are open to them then anyway.
+ */
+export function rememberSignInPhone(user: User, phone: string): void {
+  try {
+    sessionStorage.setItem(SIGN_IN_PHONE, JSON.stringify({ userId: user.id, phone }));
+  } catch {
+    // storage switched off: she types it
+  }
+}
+
+/** Her full number, when she signed in with it in this tab and is still that account. */
+export function signInPhone(user: User | null | undefined): string | undefined {
+  if (!user) return undefined;
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SIGN_IN_PHONE) ?? "null") as { userId?: unknown; phone?: unknown } | null;
+    const phone = typeof saved?.phone === "string" ? saved.phone : undefined;
+    // The masked number must be hers too: a copy left by another account is not used.
+    return saved?.userId === user.id && phone && /^1[3-9]\d{9}$/.test(phone) && maskedLike(phone, user.phone) ? phone : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const maskedLike = (phone: string, masked: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}` === masked;
+
+export function forgetSignInPhone(): void {
+  try {
+    sessionStorage.removeItem(SIGN_IN_PHONE);
+  } catch {
+    // nothing was kept
+  }
+}
 
 /** Organisers (of any unit) and admins: the 管理 area, check-in included. */
 export function isOrganiser(user: User | null | undefined): boolean {

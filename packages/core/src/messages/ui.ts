@@ -3,17 +3,20 @@ import type { Entry } from "./index.ts";
 /** Strings of the web app. Keys are grouped by page: `home.*`, `campaign.*`, `signin.*`, … */
 export const uiMessages = {
   "app.name": { "zh-CN": "巾帼活动平台", en: "Women's Federation Activities" },
+  /** The header's name: the English one short enough for one line beside the language button at 360 px. */
+  "app.brand": { "zh-CN": "巾帼活动平台", en: "Women's Federation" },
   "app.skipToContent": { "zh-CN": "跳到正文", en: "Skip to content" },
 
   // header
   "nav.label": { "zh-CN": "主菜单", en: "Main menu" },
   "nav.home": { "zh-CN": "首页", en: "Home" },
-  "nav.myRegistrations": { "zh-CN": "我的报名", en: "My sign-ups" },
+  // The menu's words: four on one row of a phone (360 px), so the English ones are short.
+  "nav.myRegistrations": { "zh-CN": "我的报名", en: "Sign-ups" },
   "nav.organiser": { "zh-CN": "管理", en: "Manage" },
   "nav.signin": { "zh-CN": "登录", en: "Sign in" },
   "nav.signout": { "zh-CN": "退出", en: "Sign out" },
   /** Ends every sign-in of hers, on other phones too (a shared phone, a forwarded link). */
-  "nav.signoutEverywhere": { "zh-CN": "在所有设备上退出登录", en: "Sign out on all devices" },
+  "nav.signoutEverywhere": { "zh-CN": "在所有设备上退出登录", en: "Sign out everywhere" },
   /** The toggle names the language it switches to, in that language. */
   "nav.otherLanguage": { "zh-CN": "English", en: "中文" },
   "nav.langToggleLabel": { "zh-CN": "Switch to English", en: "切换到中文" },
@@ -57,11 +60,22 @@ export const uiMessages = {
   "campaign.notOpenYet": { "zh-CN": "报名还没有开始", en: "Sign-up has not started yet." },
   "campaign.registrationClosed": { "zh-CN": "现在不能报名了", en: "Sign-up is closed now." },
   "campaign.seatsLeft": { "zh-CN": "还剩 {n} 个名额", en: "{n} places left" },
-  "campaign.fullWaitlist": { "zh-CN": "已满，可以候补（前面有 {n} 人）", en: "Full. You can join the waiting list ({n} ahead of you)." },
+  "campaign.fullWaitlist": { "zh-CN": "已满，可以排队候补（已有 {n} 人在排队）", en: "Full. You can join the waiting list ({n} already waiting)." },
+  "campaign.fullWaitlistEmpty": { "zh-CN": "已满，可以排队候补（还没有人排队）", en: "Full. You can join the waiting list (nobody waiting yet)." },
   "campaign.full": { "zh-CN": "已满", en: "Full" },
   "campaign.sessionPast": { "zh-CN": "这一场已经结束了", en: "This session is over." },
   "campaign.register": { "zh-CN": "报名", en: "Sign up" },
-  "campaign.joinWaitlist": { "zh-CN": "候补", en: "Join the waiting list" },
+  "campaign.joinWaitlist": { "zh-CN": "排队候补", en: "Join the waiting list" },
+  /** A session she holds: said instead of the button, with the way to her registration. */
+  "campaign.held": { "zh-CN": "已报名", en: "You are signed up" },
+  "campaign.heldWaitlist": { "zh-CN": "候补中，您排第 {n} 位", en: "On the waiting list: number {n}" },
+  "campaign.heldWaitlistNoPosition": { "zh-CN": "候补中", en: "On the waiting list" },
+  "campaign.heldLink": { "zh-CN": "查看我的报名", en: "See it in My sign-ups" },
+  /** The place filter: cities of a tour of the province, or districts of one city. */
+  "campaign.filter.label": { "zh-CN": "按地方找场次", en: "Sessions by place" },
+  "campaign.filter.all": { "zh-CN": "全部", en: "All" },
+  "campaign.filter.count": { "zh-CN": "这里有 {n} 场（一共 {total} 场）", en: "{n} of {total} sessions" },
+  "campaign.filter.countAll": { "zh-CN": "一共 {total} 场", en: "{total} sessions" },
   "campaign.time": { "zh-CN": "时间：{time}", en: "When: {time}" },
   "campaign.venue": { "zh-CN": "地点：{venue}", en: "Where: {venue}" },
   "campaign.schedule": { "zh-CN": "时间安排", en: "Timetable" },
@@ -78,6 +92,31 @@ export const uiMessages = {
   "form.choose": { "zh-CN": "请选择", en: "Please choose" },
   "form.imageUnsupported": { "zh-CN": "暂不支持上传图片", en: "Uploading pictures is not possible yet." },
   "form.submit": { "zh-CN": "提交报名", en: "Send my sign-up" },
+  // A full session with a waiting list: said before she commits, in plain words.
+  "form.waitlistTitle": { "zh-CN": "排队候补：填写信息", en: "Join the waiting list: your details" },
+  "form.waitlist.headline": {
+    "zh-CN": "这一场已经满了。您现在报的是候补，还没有座位。",
+    en: "This session is full. You are joining the waiting list: you do not have a seat yet.",
+  },
+  "form.waitlist.ahead": {
+    "zh-CN": "已经有 {n} 人在排队，您会排在第 {place} 位。",
+    en: "{n} already waiting before you: you will be number {place}.",
+  },
+  "form.waitlist.nobodyAhead": { "zh-CN": "现在还没有人排队，您会排在第 1 位。", en: "Nobody is waiting yet: you will be number 1." },
+  "form.waitlist.howSeatsCome": {
+    "zh-CN": "有人取消报名时，按排队的先后补上座位。",
+    en: "When someone cancels, the seat goes to the next person in line.",
+  },
+  "form.waitlist.sms": {
+    "zh-CN": "补上了，会给您发短信，电子票会出现在“我的报名”里。",
+    en: "If you get a seat, we will send you a text message, and your ticket will appear in “My sign-ups”.",
+  },
+  "form.submitWaitlist": { "zh-CN": "排队候补", en: "Join the waiting list" },
+  "form.heldTitle": { "zh-CN": "这一场您已经报过了", en: "You have already signed up for this session" },
+  "form.phonePrefilled": {
+    "zh-CN": "已填上您登录用的手机号，不对可以改。",
+    en: "Filled in with the number you signed in with. You can change it.",
+  },
   "form.submitting": { "zh-CN": "正在提交…", en: "Sending…" },
   "form.changeSession": { "zh-CN": "返回，换一个场次", en: "Back: choose another session" },
   "form.error.number": { "zh-CN": "请填写数字", en: "Please enter a number." },
@@ -85,7 +124,7 @@ export const uiMessages = {
   "form.error.max": { "zh-CN": "不能大于 {max}", en: "It cannot be more than {max}." },
   "form.error.maxLength": { "zh-CN": "最多只能写 {max} 个字", en: "At most {max} characters." },
   "form.error.invalid": { "zh-CN": "这一项填得不对，请检查", en: "This answer is not right. Please check it." },
-  "form.success": { "zh-CN": "报名成功！", en: "You are signed up!" },
+  "form.success": { "zh-CN": "报名成功！座位给您留好了", en: "You are signed up: your seat is kept for you!" },
   "form.successSession": { "zh-CN": "场次：{title}", en: "Session: {title}" },
   "form.successTime": { "zh-CN": "时间：{time}", en: "When: {time}" },
   "form.successHelp": {
@@ -93,11 +132,11 @@ export const uiMessages = {
     en: "On the day, open your ticket in “My sign-ups” and show it at the door.",
   },
   "form.viewTicket": { "zh-CN": "查看我的电子票", en: "See my ticket" },
-  "form.waitlisted": { "zh-CN": "已加入候补，您排第 {n} 位", en: "You are on the waiting list: number {n}." },
-  "form.waitlistedNoPosition": { "zh-CN": "已加入候补", en: "You are on the waiting list." },
+  "form.waitlisted": { "zh-CN": "已排上候补，您是第 {n} 位", en: "You are on the waiting list: number {n}." },
+  "form.waitlistedNoPosition": { "zh-CN": "已排上候补", en: "You are on the waiting list." },
   "form.waitlistedHelp": {
-    "zh-CN": "有人取消时，会按顺序给您补上名额。补上后，在“我的报名”里就能看到电子票。",
-    en: "When someone cancels, the places go to the waiting list in order. Then your ticket appears in “My sign-ups”.",
+    "zh-CN": "现在还没有座位。有人取消时，按排队的先后补上；补上了会给您发短信，电子票会出现在“我的报名”里。",
+    en: "You do not have a seat yet. When someone cancels, the seat goes to the next in line; if it is you, we will send you a text message, and your ticket will appear in “My sign-ups”.",
   },
   "form.backToCampaign": { "zh-CN": "回到活动", en: "Back to the activity" },
   "orgUnit.cities": { "zh-CN": "市州", en: "Cities and prefectures" },
@@ -118,6 +157,34 @@ export const uiMessages = {
   "signin.code": { "zh-CN": "验证码", en: "Code" },
   "signin.codeHelp": { "zh-CN": "短信里的 6 位数字", en: "The 6 digits in the text message" },
   "signin.codeInvalid": { "zh-CN": "请填写 6 位验证码", en: "Please enter the 6-digit code." },
+  /** After a wrong code: what to do now (type it again), and what if that does not help. */
+  "signin.wrongCode": {
+    "zh-CN": "验证码不对，或者已经过期了。请对照短信里的 6 位数字，再输一次。",
+    en: "That code is wrong or has expired. Please check the 6 digits in the text message and type them again.",
+  },
+  "signin.wrongCodeNew": { "zh-CN": "收不到短信，或者验证码过期了？{then}", en: "No text message, or the code has expired? {then}" },
+  /** The server's OTP_LOCKED (a 6th try): the code is void, only a new one helps. */
+  "signin.locked": {
+    "zh-CN": "输错的次数太多，这个验证码已经作废了。请重新获取一个验证码。",
+    en: "Too many wrong tries: this code no longer works. Please ask for a new code.",
+  },
+  /** Said with the button's own countdown, so the two never disagree. */
+  "signin.resendHintWait": { "zh-CN": "{n} 秒后可以重新获取验证码。", en: "You can ask for a new code in {n} s." },
+  "signin.resendHintNow": { "zh-CN": "现在可以点“{button}”。", en: "You can tap “{button}” now." },
+  /** OTP_TOO_OFTEN: one code a minute per number. */
+  "signin.tooOften": { "zh-CN": "获取验证码太频繁了，请稍等一下。", en: "Codes were asked for too often. Please wait a little." },
+  /** OTP_TOO_OFTEN again once the minute has passed: the day's ten codes are used up. */
+  "signin.dailyLimit": {
+    "zh-CN": "今天获取验证码的次数太多了，请过几个小时再来登录。",
+    en: "Too many codes were asked for today. Please come back in a few hours to sign in.",
+  },
+  /** What she was doing when she was sent to sign in: named, so that signing in is a step of it. */
+  "signin.next.session": { "zh-CN": "登录后继续报名：{campaign} {session}", en: "After signing in, you go on to sign up for: {campaign}, {session}" },
+  "signin.next.enter": { "zh-CN": "登录后继续参加：{campaign}", en: "After signing in, you go on to take part in: {campaign}" },
+  "signin.next.campaign": { "zh-CN": "登录后回到：{campaign}", en: "After signing in, you go back to: {campaign}" },
+  "signin.next.registrations": { "zh-CN": "登录后查看我的报名", en: "After signing in, you see your sign-ups." },
+  "signin.next.ticket": { "zh-CN": "登录后查看电子票", en: "After signing in, you see your ticket." },
+  "signin.next.entries": { "zh-CN": "登录后查看我的作品", en: "After signing in, you see your entries." },
   "signin.submit": { "zh-CN": "登录", en: "Sign in" },
   "signin.submitting": { "zh-CN": "正在登录…", en: "Signing in…" },
   "signin.devHint": { "zh-CN": "本地测试：验证码可在这里查看", en: "Local testing: see the code here" },
@@ -154,7 +221,7 @@ export const uiMessages = {
   "mine.cancelledDone": { "zh-CN": "已经为您取消了", en: "Your sign-up is cancelled." },
 
   // contests for the entrant and the judge: the honest badge, entering, 我的作品, results, the judge console
-  "nav.myEntries": { "zh-CN": "我的作品", en: "My entries" },
+  "nav.myEntries": { "zh-CN": "我的作品", en: "Entries" },
   "nav.judge": { "zh-CN": "评审", en: "Judging" },
   "intake.opensOn": { "zh-CN": "{date} 开始", en: "Opens {date}" },
   "intake.closed": { "zh-CN": "报名已截止", en: "Entries closed" },

@@ -2,6 +2,7 @@
 import { For, Match, Show, Switch, type JSX } from "solid-js";
 import { pick, tr } from "../i18n.ts";
 import type { FormField, OrgUnit } from "../types.ts";
+import { normalisePhone, phoneInputText } from "../phone.ts";
 import { PhotoField } from "./PhotoField.tsx";
 
 export type FieldValue = string | boolean | string[];
@@ -10,6 +11,8 @@ export interface FieldProps {
   field: FormField;
   value: FieldValue | undefined;
   error: string | undefined;
+  /** a word from the form about this answer ("filled in with the number you signed in with") */
+  note?: string | undefined;
   units: OrgUnit[];
   onChange: (value: FieldValue) => void;
   /** a photo of an `image` field is on its way up: the form waits for it */
@@ -19,9 +22,14 @@ export interface FieldProps {
 export const fieldId = (key: string) => `f-${key}`;
 const helpId = (key: string) => `help-${key}`;
 const errorId = (key: string) => `err-${key}`;
+const noteId = (key: string) => `note-${key}`;
 
 function describedBy(props: FieldProps): string | undefined {
-  const ids = [props.field.help ? helpId(props.field.key) : "", props.error ? errorId(props.field.key) : ""].filter(Boolean);
+  const ids = [
+    props.field.help ? helpId(props.field.key) : "",
+    props.note ? noteId(props.field.key) : "",
+    props.error ? errorId(props.field.key) : "",
+  ].filter(Boolean);
   return ids.length ? ids.join(" ") : undefined;
 }
 
@@ -41,6 +49,16 @@ function Help(props: FieldProps): JSX.Element {
     <Show when={props.field.help}>
       <p class="help" id={helpId(props.field.key)}>
         {pick(props.field.help ?? "", props.field.helpEn)}
+      </p>
+    </Show>
+  );
+}
+
+function Note(props: FieldProps): JSX.Element {
+  return (
+    <Show when={props.note}>
+      <p class="help field-note" id={noteId(props.field.key)} data-testid={`field-note-${props.field.key}`}>
+        {props.note}
       </p>
     </Show>
   );
@@ -93,7 +111,8 @@ function UnitOptions(props: { units: OrgUnit[] }): JSX.Element {
 /** How each one-line input differs; label, help, error and aria are the same for all. */
 const lineInputs: Partial<Record<FormField["type"], JSX.InputHTMLAttributes<HTMLInputElement>>> = {
   text: { type: "text" },
-  phone: { type: "tel", inputmode: "tel", autocomplete: "tel", maxLength: 13 },
+  // No maxlength: it would cut a pasted "+86 139 1234 5678" to "+86 139 1234 " before we see it.
+  phone: { type: "tel", inputmode: "tel", autocomplete: "tel" },
   number: { type: "text", inputmode: "numeric" },
   idNumber: { type: "text", autocomplete: "off", autocapitalize: "characters", maxLength: 18, class: "mono" },
   date: { type: "date" },
@@ -131,10 +150,19 @@ export function Field(props: FieldProps): JSX.Element {
             <input
               {...common()}
               {...(lineInputs[props.field.type] ?? lineInputs.text)}
-              maxLength={props.field.maxLength ?? lineInputs[props.field.type]?.maxLength}
+              maxLength={props.field.type === "phone" ? undefined : (props.field.maxLength ?? lineInputs[props.field.type]?.maxLength)}
               value={str(props.value)}
-              onInput={(e) => props.onChange(props.field.type === "idNumber" ? e.currentTarget.value.toUpperCase() : e.currentTarget.value)}
+              onInput={(e) => {
+                const raw = e.currentTarget.value;
+                if (props.field.type === "idNumber") return props.onChange(raw.toUpperCase());
+                if (props.field.type !== "phone" || (e as InputEvent).isComposing) return props.onChange(raw);
+                // A whole number pasted in any written form shows as its 11 digits at once.
+                const value = phoneInputText(raw);
+                if (value !== raw) e.currentTarget.value = value;
+                props.onChange(value);
+              }}
             />
+            <Note {...props} />
           </Labelled>
         }
       >
@@ -243,8 +271,9 @@ export function toAnswers(fields: FormField[], values: Record<string, FieldValue
         break;
       }
       case "phone": {
-        const text = str(value).replace(/[\s-]/g, "");
-        if (text) answers[field.key] = text;
+        // Its 11 digits; what cannot be read as a number goes as written, for validate to mark.
+        const text = str(value).trim();
+        if (text) answers[field.key] = normalisePhone(text) ?? text.replace(/[\s-]/g, "");
         break;
       }
       default: {

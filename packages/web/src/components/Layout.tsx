@@ -51,7 +51,7 @@ function Header(): JSX.Element {
     <header class="site-header">
       <div class="header-top">
         <A href="/" class="brand" end>
-          {tr("app.name")}
+          {tr("app.brand")}
         </A>
         <button
           type="button"
@@ -64,8 +64,9 @@ function Header(): JSX.Element {
           {tr("nav.otherLanguage")}
         </button>
       </div>
-      {/* Four items at most, so the menu stays on one line on a phone (360 px): 签到 is a big
-          button inside 管理, and signing out is on the line below. */}
+      {/* Four items at most, so the menu stays on one line on a phone (360 px), in English too
+          (short words, smaller type: styles.css): 签到 is a big button inside 管理, and signing
+          out is on the line below. */}
       <nav class="main-nav" aria-label={tr("nav.label")}>
         <A href="/" end data-testid="nav-home">
           {tr("nav.home")}
