@@ -12,6 +12,7 @@ import { entries } from "./routes/entries.ts";
 import { adminEntries } from "./routes/admin-entries.ts";
 import { uploads } from "./routes/uploads.ts";
 import { admin } from "./routes/admin.ts";
+import { door } from "./routes/door.ts";
 import { adminRounds } from "./routes/admin-rounds.ts";
 import { adminResults } from "./routes/admin-results.ts";
 import { judging } from "./routes/judge.ts";
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
     .route("/", entries)
     .route("/", uploads)
     .route("/admin", admin)
+    .route("/admin", door)
     .route("/admin", adminEntries)
     .route("/admin", adminRounds)
     .route("/admin", adminResults)

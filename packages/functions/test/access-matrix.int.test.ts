@@ -287,6 +287,11 @@ const matrix: Record<string, Row> = {
     setup: async () => (await ok(send("POST", { path: "/api/uploads", body: photo() }, cookieOf(clients.participant)))).upload.id as string,
     request: ({ setup }) => ({ path: `/api/uploads/${setup}` }),
   },
+  "GET /api/uploads/config": { allow: everyone },
+  // Direct uploads need a store that takes them (the cloud's bucket); this app's is the local
+  // one: 404 to everyone signed in. Who may where they exist: direct-uploads.int.test.ts.
+  "POST /api/uploads/intents": { allow: [], request: () => ({ path: "/api/uploads/intents", body: { contentType: "image/png", size: 100 } }) },
+  "POST /api/uploads/:id/complete": { allow: [], request: () => ({ path: "/api/uploads/up0000000000zz/complete" }) },
 
   "GET /api/admin/campaigns": { allow: organisers },
   "POST /api/admin/campaigns": {
@@ -328,6 +333,19 @@ const matrix: Record<string, Row> = {
     allow: changshaManagers,
     setup: newTicket,
     request: async ({ allowed, setup }) => ({ path: "/api/admin/checkins", body: { ticketCode: allowed ? await newTicket() : setup } }),
+  },
+  // The door: the seeded lectures are the province's (hn), their session s-cxcy-01 is 长沙's — 长沙's organiser runs its door.
+  "GET /api/admin/door/sessions": { allow: organisers },
+  "GET /api/admin/campaigns/:id/sessions/:sessionId/door": { allow: changshaManagers, request: () => ({ path: "/api/admin/campaigns/c-2019-cxcy-lectures/sessions/s-cxcy-01/door" }) },
+  "GET /api/admin/campaigns/:id/sessions/:sessionId/attendees": {
+    allow: changshaManagers,
+    request: () => ({ path: "/api/admin/campaigns/c-2019-cxcy-lectures/sessions/s-cxcy-01/attendees?q=5678" }),
+  },
+  "POST /api/admin/checkins/batch": {
+    // Any organiser syncs her desk's queue; a ticket outside her units comes back refused, item by item (株洲's: FORBIDDEN).
+    allow: organisers,
+    setup: newTicket,
+    request: ({ setup }) => ({ path: "/api/admin/checkins/batch", body: { items: [{ ticketCode: setup, scannedAt: clock.now().toISOString() }] } }),
   },
   // A province-wide contest: every organiser reviews the entries of her own units (株洲's sees none of 长沙's).
   "GET /api/admin/campaigns/:id/entries": { allow: organisers, request: () => ({ path: `/api/admin/campaigns/${CONTEST}/entries?status=submitted` }) },

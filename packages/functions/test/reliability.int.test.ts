@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as Idempotency from "@jinguo/core/idempotency";
 import * as Registration from "@jinguo/core/registration";
 import * as Campaigns from "@jinguo/core/campaigns";
-import { countBetween, putItem, query, queryAll, transact } from "@jinguo/core/db";
+import { countBetween, getItem, putItem, query, queryAll, transact } from "@jinguo/core/db";
 import { fail } from "@jinguo/core/errors";
 import { keys } from "@jinguo/core/table";
 import { idempotent } from "../src/middleware/idempotency.ts";
@@ -208,13 +208,14 @@ describe("places in line", () => {
 });
 
 describe("a cancelled ticket", () => {
-  it("leaves the ticket-code index: its code scans as unknown", async () => {
+  it("scans as unknown; its code stays claimed, so it is never another woman's", async () => {
     const session = await newSession(5, false);
     const w = await woman();
     const reg = (await register(w, session.id)).json.registration;
     expect((await w.c.del(`/api/registrations/${reg.id}`)).status).toBe(200);
     const indexed = await query(api.db, { index: "gsi2", partition: keys.ticket(reg.ticketCode).gsi2pk });
     expect(indexed.items).toEqual([]);
+    expect(await getItem(api.db, keys.ticketCodeClaim(reg.ticketCode))).toMatchObject({ sessionId: session.id });
     const scan = await admin.post("/api/admin/checkins", { ticketCode: reg.ticketCode });
     expect([scan.status, scan.json.error.code]).toEqual([404, "TICKET_NOT_FOUND"]);
   });

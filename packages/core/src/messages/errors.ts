@@ -22,6 +22,7 @@ export const errorMessages = {
   NOT_CANCELLABLE: { "zh-CN": "这条报名已经不能取消了", en: "This registration can no longer be cancelled." },
   ALREADY_CHECKED_IN: { "zh-CN": "这张票已经签到过了（{time}）", en: "This ticket was already checked in ({time})." },
   NOT_CONFIRMED: { "zh-CN": "这张票还没有确认座位，不能签到", en: "This ticket has no confirmed seat, so it cannot be checked in." },
+  WRONG_SESSION: { "zh-CN": "这张票不是这一场的，请看票上的场次和时间", en: "This ticket is for another session. Please check the session and time on it." },
   CAPACITY_BELOW_TAKEN: { "zh-CN": "名额不能少于已报名的人数", en: "Capacity cannot be lower than the seats already taken." },
   SESSION_HAS_REGISTRATIONS: { "zh-CN": "这个场次已经有人报名，不能删除", en: "This session has registrations and cannot be deleted." },
   NOT_EVENT: { "zh-CN": "这个活动不需要选场次报名", en: "This activity has no sessions to register for." },

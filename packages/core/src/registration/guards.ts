@@ -1,3 +1,5 @@
+import { newTicketCode } from "../ids/index.ts";
+
 /**
  * The conditions that hold the registration invariants. They live in this module, which the
  * package does not export, and are writable only so that the invariant tests (importing this
@@ -13,6 +15,8 @@ export const guards = {
   firstComeFirstServed: true,
   /** nothing moves once the session has begun: no cancellation, no promotion */
   notStarted: "#startsAtEpoch > :nowEpoch",
+  /** no two tickets share a check-in code: the code's claim item is new */
+  uniqueTicketCode: "attribute_not_exists(pk)",
 };
 
 /** What the tests swap in to switch a guard off (the same names and values, always true). */
@@ -21,4 +25,11 @@ export const guardsOff: typeof guards = {
   oneRegistration: "attribute_not_exists(pk) OR #status <> :cancelled OR #status = :cancelled",
   firstComeFirstServed: false,
   notStarted: "attribute_exists(#startsAtEpoch) AND :nowEpoch = :nowEpoch",
+  uniqueTicketCode: "attribute_not_exists(pk) OR attribute_exists(pk)",
 };
+
+/**
+ * Where new check-in codes come from. Random codes almost never collide, so a test that shows
+ * the claim at work swaps in a source that repeats itself; nothing else touches it.
+ */
+export const ticketCodes = { draw: newTicketCode };

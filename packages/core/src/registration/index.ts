@@ -1,19 +1,41 @@
-import QRCode from "qrcode";
-import { isConditionFailed, putItem, query, updateItem, deleteItem, type Db } from "../db/index.ts";
+import { isConditionFailed, putItem, query, queryAll, updateItem, deleteItem, type Db } from "../db/index.ts";
 import { keys } from "../table/index.ts";
-import { newId, normaliseTicketCode } from "../ids/index.ts";
+import { newId } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
 import { hasCapability, intake, getCampaignRecent, getCampaignWithSessions, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
 import { validateAnswers, type Answers } from "../forms/validate.ts";
 import { maskAnswers } from "../forms/mask.ts";
 import { orgUnitIds } from "../org-units/index.ts";
-import { canManage, type Actor } from "../identity/access.ts";
 import { cancelRegistration, epochSeconds, getRegistration, getSession, promoteWaitlist, stripRegistration, takeSeat, waitlistPosition, type Promotion } from "./seats.ts";
 import { parseRegistrationId, type Registration } from "./model.ts";
+import { maskedName } from "./door.ts";
 
 export * from "./model.ts";
 export { promoteWaitlist, getSession, waitlistPosition, hasStarted, type Promotion } from "./seats.ts";
+export {
+  attendees,
+  checkIn,
+  checkInBatch,
+  doorCounts,
+  doorOf,
+  doorSession,
+  doorSessions,
+  doorView,
+  maskedName,
+  personalOf,
+  runsDoor,
+  scanTime,
+  sessionUnit,
+  BATCH_MAX,
+  DOOR_LOOKBACK_MS,
+  SCAN_MAX_AGE_MS,
+  type AttendeeCursor,
+  type BatchItemResult,
+  type CheckedIn,
+  type CheckInInput,
+  type DoorSession,
+} from "./door.ts";
 
 /** A woman registers for a session of an event campaign. */
 export async function register(
@@ -51,18 +73,34 @@ export async function cancel(db: Db, clock: Clock, id: string, userId: string) {
   return cancelRegistration(db, clock, await findOwnRegistration(db, id, userId));
 }
 
-export const ticketQr = (checkInUrl: string, ticketCode: string) =>
-  QRCode.toString(`${checkInUrl}?code=${encodeURIComponent(ticketCode)}`, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+/** The QR of a ticket, as SVG. The QR library loads on the first ticket shown, not when a process starts. */
+export async function ticketQr(checkInUrl: string, ticketCode: string) {
+  const { default: QRCode } = await import("qrcode");
+  return QRCode.toString(`${checkInUrl}?code=${encodeURIComponent(ticketCode)}`, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+}
 
 /**
  * Her ticket: the code to read out at the door, and a QR of `checkInUrl?code=…` (the check-in
- * desk with the code filled in; a scanner that reads only the code takes the `code` parameter).
+ * desk with the code filled in; a scanner that reads only the code takes the `code` parameter),
+ * with her masked name and the session, so the ticket alone says whose it is and where to go.
  */
 export async function ticket(db: Db, id: string, userId: string, checkInUrl: string) {
   const reg = await findOwnRegistration(db, id, userId);
   if (reg.status === "cancelled") fail("REGISTRATION_NOT_FOUND");
-  const qr = await ticketQr(checkInUrl, reg.ticketCode);
-  return { ticketCode: reg.ticketCode, status: reg.status, qr };
+  const [qr, found] = await Promise.all([ticketQr(checkInUrl, reg.ticketCode), getCampaignWithSessions(db, reg.campaignId)]);
+  const session = found?.sessions.find((s) => s.id === reg.sessionId);
+  return {
+    registrationId: reg.id,
+    ticketCode: reg.ticketCode,
+    qr,
+    status: reg.status,
+    name: found ? maskedName(found.campaign, reg) : "",
+    campaignId: reg.campaignId,
+    campaignTitle: found?.campaign.title ?? "",
+    ...(found?.campaign.titleEn ? { campaignTitleEn: found.campaign.titleEn } : {}),
+    ...(session ? { session: publicSession(session) } : {}),
+    ...(reg.checkedInAt ? { checkedInAt: reg.checkedInAt } : {}),
+  };
 }
 
 /** Her registrations, newest first, each with its session and campaign as they are now. */
@@ -171,34 +209,6 @@ export async function listForCampaign(
   return { items, next };
 }
 
-/** Checks a ticket in at the door: once. The organiser must manage the campaign's unit. */
-export async function checkIn(db: Db, clock: Clock, actor: Actor, rawCode: string) {
-  const code = normaliseTicketCode(rawCode);
-  if (!/^[2-9A-Z]{8}$/.test(code)) return fail("TICKET_NOT_FOUND");
-  const found = await query<Record<string, unknown>>(db, { index: "gsi2", ...{ partition: keys.ticket(code).gsi2pk }, limit: 1 });
-  const hit = found.items[0] ? stripRegistration(found.items[0]) : undefined;
-  if (!hit) return fail("TICKET_NOT_FOUND");
-  if (!canManage(actor, hit.orgUnit)) fail("FORBIDDEN");
-  const now = clock.now().toISOString();
-  try {
-    // The index is eventually consistent; the condition on the item itself is not.
-    const updated = await updateItem<Record<string, unknown>>(db, {
-      key: keys.registration(hit.sessionId, hit.userId),
-      update: "SET checkedInAt = :now, checkedInBy = :by, updatedAt = :now",
-      condition: "attribute_not_exists(checkedInAt) AND #status = :confirmed AND ticketCode = :code",
-      names: { "#status": "status" },
-      values: { ":now": now, ":by": actor.id, ":confirmed": "confirmed", ":code": code },
-    });
-    return stripRegistration(updated);
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    const current = await getRegistration(db, hit.sessionId, hit.userId);
-    if (!current || current.ticketCode !== code) return fail("TICKET_NOT_FOUND");
-    if (current.checkedInAt) return fail("ALREADY_CHECKED_IN", { checkedInAt: current.checkedInAt });
-    return fail("NOT_CONFIRMED", { status: current.status });
-  }
-}
-
 // ---- Sessions (the organiser's side of seats) ----
 
 /** What an organiser sets on a session; the counters are the seats' own. */
@@ -206,7 +216,8 @@ export type SessionInput = Omit<Session, "id" | "campaignId" | "taken" | "waitin
 
 export async function addSession(db: Db, campaignId: string, input: SessionInput, id = newId("s")): Promise<Session> {
   const session: Session = { ...input, id, campaignId, taken: 0, waiting: 0, startsAtEpoch: epochSeconds(input.startsAt) };
-  await putItem(db, { ...keys.session(campaignId, id), ...session }, { expression: "attribute_not_exists(pk)" });
+  // `arrived` (check-ins so far) starts at 0 here; its absence marks a session of an earlier version (backfillSessionEpochs).
+  await putItem(db, { ...keys.session(campaignId, id), ...session, arrived: 0 }, { expression: "attribute_not_exists(pk)" });
   return session;
 }
 
@@ -268,22 +279,39 @@ export async function deleteSession(db: Db, campaignId: string, sessionId: strin
 }
 
 /**
- * Sessions stored before start times were kept as epoch seconds get theirs (a data dir from an
- * earlier version): without it the "not started" condition would refuse every cancellation.
+ * Sessions stored by an earlier version get what this one keeps on them (a data dir from an
+ * earlier version), at start-up, before the door opens: start times as epoch seconds (without
+ * them the "not started" condition would refuse every cancellation), and the count of check-ins
+ * (`arrived`, counted once from the registrations; every check-in after adds to it).
  */
 export async function backfillSessionEpochs(db: Db, campaignIds: string[]): Promise<number> {
   let fixed = 0;
   for (const id of campaignIds) {
     const found = await getCampaignWithSessions(db, id);
-    for (const s of found?.sessions ?? []) {
-      if (s.startsAtEpoch !== undefined) continue;
-      await updateItem(db, {
-        key: keys.session(id, s.id),
-        update: "SET startsAtEpoch = if_not_exists(startsAtEpoch, :epoch)",
-        condition: "attribute_exists(pk)",
-        values: { ":epoch": epochSeconds(s.startsAt) },
-      });
-      fixed++;
+    for (const s of (found?.sessions ?? []) as (Session & { arrived?: number })[]) {
+      if (s.startsAtEpoch === undefined) {
+        await updateItem(db, {
+          key: keys.session(id, s.id),
+          update: "SET startsAtEpoch = if_not_exists(startsAtEpoch, :epoch)",
+          condition: "attribute_exists(pk)",
+          values: { ":epoch": epochSeconds(s.startsAt) },
+        });
+        fixed++;
+      }
+      if (s.arrived === undefined) {
+        const regs = await queryAll<{ checkedInAt?: string }>(db, { partition: keys.registrationPartition(s.id), prefix: keys.registrationPrefix() });
+        try {
+          await updateItem(db, {
+            key: keys.session(id, s.id),
+            update: "SET arrived = :n",
+            condition: "attribute_exists(pk) AND attribute_not_exists(arrived)",
+            values: { ":n": regs.filter((r) => r.checkedInAt).length },
+          });
+          fixed++;
+        } catch (err) {
+          if (!isConditionFailed(err)) throw err;
+        }
+      }
     }
   }
   return fixed;

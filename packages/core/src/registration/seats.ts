@@ -1,16 +1,15 @@
 import { getItem, query, transact, countBetween, updateItem, isConditionFailed, isTransactionConflict, type Db, type TxOp } from "../db/index.ts";
 import { keys } from "../table/index.ts";
-import { newTicketCode } from "../ids/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
 import type { Session } from "../campaigns/model.ts";
 import type { Answers } from "../forms/validate.ts";
 import { noticeOp } from "../outbox/index.ts";
-import { guards } from "./guards.ts";
+import { guards, ticketCodes } from "./guards.ts";
 import { registrationId, type Registration } from "./model.ts";
 
 /** Lost races before a writer gives up and the person is told to try again in a moment (BUSY). */
-const MAX_ATTEMPTS = 12;
+export const MAX_ATTEMPTS = 12;
 
 /** Epoch seconds: what conditions compare a session's start with. */
 export const epochSeconds = (d: Date | string) => Math.floor((typeof d === "string" ? Date.parse(d) : d.getTime()) / 1000);
@@ -91,7 +90,7 @@ function newRegistration(input: TakeSeatInput, session: Session, now: Date, wait
     userId: input.userId,
     orgUnit: input.orgUnit,
     status: waitKey ? "waitlisted" : "confirmed",
-    ticketCode: newTicketCode(),
+    ticketCode: ticketCodes.draw(),
     answers: input.answers,
     createdAt: at,
     updatedAt: at,
@@ -100,31 +99,61 @@ function newRegistration(input: TakeSeatInput, session: Session, now: Date, wait
   };
 }
 
+// No gsi2 ticket entry: a new code is found through its claim. (Codes of earlier versions are
+// in gsi2 and stay there until the ticket is cancelled.)
 const registrationItem = (r: Registration) => ({
   ...keys.registration(r.sessionId, r.userId),
   ...keys.registrationByOwner(r.userId, r.createdAt),
-  ...keys.ticket(r.ticketCode),
   ...r,
 });
+
+/** What a check-in code's claim item holds: where its registration is. */
+export interface TicketCodeClaim {
+  sessionId: string;
+  userId: string;
+  campaignId: string;
+}
+
+/**
+ * The claim of her code, in her registration's own transaction: if another ticket holds the
+ * code already the whole registration fails on this op alone, and is tried again with a new code.
+ */
+const claimOp = (r: Registration): TxOp => ({
+  put: { ...keys.ticketCodeClaim(r.ticketCode), ...({ sessionId: r.sessionId, userId: r.userId, campaignId: r.campaignId } satisfies TicketCodeClaim), claimedAt: r.createdAt },
+  condition: { expression: guards.uniqueTicketCode },
+});
+
+/** The same registration under a new code (its code was someone else's). */
+const withNewCode = (r: Registration): Registration => ({ ...r, ticketCode: ticketCodes.draw() });
 
 type Attempt = TakeSeatResult | "registered" | "changed";
 
 async function trySeat(db: Db, input: TakeSeatInput, session: Session, now: Date): Promise<Attempt> {
-  const registration = newRegistration(input, session, now);
-  const result = await transact(db, [
-    {
-      update: {
-        key: keys.session(input.campaignId, session.id),
-        update: "SET #taken = #taken + :one",
-        condition: `${guards.seat} AND ${guards.notStarted}`,
-        names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting", "#startsAtEpoch": "startsAtEpoch" },
-        values: { ":one": 1, ":zero": 0, ":nowEpoch": epochSeconds(now) },
+  let registration = newRegistration(input, session, now);
+  for (let codes = 0; codes < MAX_ATTEMPTS; codes++) {
+    const result = await transact(db, [
+      {
+        update: {
+          key: keys.session(input.campaignId, session.id),
+          update: "SET #taken = #taken + :one",
+          condition: `${guards.seat} AND ${guards.notStarted}`,
+          names: { "#taken": "taken", "#capacity": "capacity", "#waiting": "waiting", "#startsAtEpoch": "startsAtEpoch" },
+          values: { ":one": 1, ":zero": 0, ":nowEpoch": epochSeconds(now) },
+        },
       },
-    },
-    { put: registrationItem(registration), condition: noLiveRegistration() },
-  ]);
-  if (result.ok) return { registration };
-  return result.failed.includes(1) ? "registered" : "changed";
+      { put: registrationItem(registration), condition: noLiveRegistration() },
+      claimOp(registration),
+    ]);
+    if (result.ok) return { registration };
+    if (result.failed.includes(1)) return "registered";
+    // Only the code was taken: the seat is still hers to take, under another code.
+    if (result.failed.length === 1 && result.failed[0] === 2) {
+      registration = withNewCode(registration);
+      continue;
+    }
+    return "changed";
+  }
+  return fail("BUSY");
 }
 
 /**
@@ -136,8 +165,8 @@ async function trySeat(db: Db, input: TakeSeatInput, session: Session, now: Date
  */
 async function tryWaitlist(db: Db, input: TakeSeatInput, session: Session, now: Date): Promise<Attempt> {
   const number = await takeArrivalNumber(db, input.campaignId, session.id);
-  const registration = newRegistration(input, session, now, number.waitKey);
-  const ops: TxOp[] = [
+  let registration = newRegistration(input, session, now, number.waitKey);
+  const ops = (): TxOp[] => [
     {
       update: {
         key: keys.session(input.campaignId, session.id),
@@ -152,11 +181,16 @@ async function tryWaitlist(db: Db, input: TakeSeatInput, session: Session, now: 
       put: { ...keys.waitlistPlace(session.id, number.waitKey), registrationId: registration.id, userId: input.userId },
       condition: { expression: "attribute_not_exists(pk)" },
     },
+    claimOp(registration),
   ];
-  // A conflict with another writer is retried with the same number: her place is kept.
+  // A conflict with another writer, or a code already taken, is retried with the same number: her place is kept.
   for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts++) {
-    const result = await transact(db, ops);
+    const result = await transact(db, ops());
     if (result.ok) return { registration, position: number.position };
+    if (result.failed.length === 1 && result.failed[0] === 3) {
+      registration = withNewCode(registration);
+      continue;
+    }
     if (result.failed.length > 0) {
       await counterUpdate(db, keys.session(input.campaignId, session.id), "ADD departures :one");
       return result.failed.includes(1) ? "registered" : "changed";
@@ -347,4 +381,4 @@ export function stripRegistration(item: Record<string, unknown>): Registration {
 }
 
 // Jittered, growing pauses: racing writers spread out instead of colliding again.
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+export const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));

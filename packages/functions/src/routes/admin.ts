@@ -4,7 +4,7 @@ import * as Campaigns from "@jinguo/core/campaigns";
 import * as Registration from "@jinguo/core/registration";
 import * as Audit from "@jinguo/core/audit";
 import { formSchema, multiLineText, oneLineText } from "@jinguo/core/forms";
-import { covers, orgUnitIds } from "@jinguo/core/org-units";
+import { covers, listOrgUnits, orgUnitIds } from "@jinguo/core/org-units";
 import { organiserScopes, owns, canManage, type User } from "@jinguo/core/identity";
 import { fail } from "@jinguo/core/errors";
 
@@ -196,7 +196,7 @@ export const admin = new Hono<AppEnv>()
       cursor = page.next;
     } while (cursor);
     if (full) await audit(c, user, campaign.id, "registrations.export_full", undefined, { rows: all.length });
-    const csv = registrationsCsv(campaign, sessions, all, full);
+    const csv = registrationsCsv(campaign, sessions, all, full, await listOrgUnits(c.var.deps.db));
     return c.body(csv, 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="registrations-${campaign.id}.csv"`,
@@ -218,22 +218,6 @@ export const admin = new Hono<AppEnv>()
       return c.json({ items: page.items.map((r) => Registration.organiserView(campaign, r)), cursor: encodeCursor(page.next) });
     },
   )
-  .post("/checkins", doc({ summary: "签到", summaryEn: "Check a ticket in", access: "organiser" }), valid("json", z.object({ ticketCode: z.string().min(1).max(32) })), async (c) => {
-    const user = await currentOrganiser(c);
-    const { db, clock } = c.var.deps;
-    const reg = await Registration.checkIn(db, clock, user, c.req.valid("json").ticketCode);
-    const found = await Campaigns.getCampaignWithSessions(db, reg.campaignId);
-    const session = found?.sessions.find((s) => s.id === reg.sessionId);
-    return c.json({
-      registration: {
-        ...(found ? Registration.organiserView(found.campaign, reg) : { id: reg.id, status: reg.status }),
-        campaignId: reg.campaignId,
-        campaignTitle: found?.campaign.title,
-        session: session ? Campaigns.publicSession(session) : undefined,
-      },
-      checkedInAt: reg.checkedInAt,
-    });
-  })
   .get("/audit", doc({ summary: "操作日志", summaryEn: "A campaign's audit log", access: "manager" }), valid("query", listQuery.extend({ campaignId: z.string().max(64) })), async (c) => {
     const q = c.req.valid("query");
     await managed(c, q.campaignId);

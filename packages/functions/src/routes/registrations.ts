@@ -38,7 +38,7 @@ export const registrations = new Hono<AppEnv>()
     const registration = await Registration.findOwnRegistration(c.var.deps.db, c.req.param("id"), c.var.userId!);
     return c.json({ registration: Registration.ownView(registration) });
   })
-  .get("/registrations/:id/ticket", doc({ summary: "我的电子票（签到码和二维码）", summaryEn: "My ticket: check-in code and QR", access: "owner" }), requireUser, async (c) => {
+  .get("/registrations/:id/ticket", doc({ summary: "我的电子票（签到码、二维码、场次和打码的姓名）", summaryEn: "My ticket: check-in code, QR, session and masked name", access: "owner" }), requireUser, async (c) => {
     // The QR opens the organisers' check-in desk with the code filled in, so a phone's own
     // scanner (WeChat 扫一扫) is enough at the door.
     const origin = c.var.deps.publicUrl ?? requestOrigin(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto"));
