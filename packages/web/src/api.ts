@@ -23,6 +23,27 @@ export class ApiError extends Error {
 /** Status 0: the request never got an answer (offline, server down). */
 export const NETWORK = "NETWORK";
 
+/**
+ * The request got no answer from our server: no signal, or a request given up on (`patience`).
+ * A 5xx while the phone itself says it is offline came from something in between, not from us.
+ */
+export function isOffline(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  if (error.code === NETWORK) return true;
+  return error.status >= 500 && typeof navigator !== "undefined" && navigator.onLine === false;
+}
+
+/**
+ * Client options that give a request up after `ms` (then it fails as NETWORK): in a hall with a
+ * weak signal a request can hang for a minute, and what was kept on the phone should show instead.
+ */
+export function patience(ms: number): { init: RequestInit } {
+  if (typeof AbortSignal.timeout === "function") return { init: { signal: AbortSignal.timeout(ms) } };
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return { init: { signal: controller.signal } };
+}
+
 function cookie(name: string): string | undefined {
   for (const part of document.cookie.split(";")) {
     const [k, ...rest] = part.trim().split("=");
@@ -45,6 +66,30 @@ async function errorOf(response: Response): Promise<ApiError> {
   );
 }
 
+const signInListeners: ((userId: string) => void)[] = [];
+
+/**
+ * `listener` hears the user id of each sign-in made on this page (ticket-store.ts: the phone now
+ * holds her tickets and no one else's, even before she opens a page that asks who she is).
+ */
+export function onSignIn(listener: (userId: string) => void): void {
+  signInListeners.push(listener);
+}
+
+function announceSignIn(input: RequestInfo | URL, method: string, response: Response): void {
+  if (method !== "POST" || signInListeners.length === 0) return;
+  const url = input instanceof Request ? input.url : String(input);
+  if (new URL(url, globalThis.location?.href ?? "http://localhost/").pathname !== "/api/auth/login") return;
+  void response
+    .clone()
+    .json()
+    .then((body: { user?: { id?: unknown } }) => {
+      const id = body.user?.id;
+      if (typeof id === "string") for (const listener of signInListeners) listener(id);
+    })
+    .catch(() => undefined);
+}
+
 /** The client's fetch: the cookie, the CSRF echo, and an ApiError for anything but 2xx. */
 async function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const method = (init.method ?? "GET").toUpperCase();
@@ -61,6 +106,7 @@ async function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<R
     throw new ApiError(0, NETWORK, cause instanceof Error ? cause.message : String(cause));
   }
   if (!response.ok) throw await errorOf(response);
+  announceSignIn(input, method, response);
   return response;
 }
 

@@ -74,7 +74,7 @@ export default function Organiser(): JSX.Element {
         {() => (
           <>
             {/* Check-in lives here, as a big button, so the header keeps to four items on a phone. */}
-            <A href="/organiser/checkin" class="button button-primary" data-testid="nav-checkin">
+            <A href="/organiser/door" class="button button-primary" data-testid="nav-checkin">
               {tr("organiser.checkin")}
             </A>
             <p class="lead">{tr("organiser.intro")}</p>
