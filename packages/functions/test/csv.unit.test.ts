@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import type { Campaign, Session } from "@jinguo/core/campaigns";
+import type { OrgUnit } from "@jinguo/core/org-units";
 import type { Registration } from "@jinguo/core/registration";
 import { registrationsCsv } from "../src/csv.ts";
 
@@ -19,11 +20,21 @@ const campaign: Campaign = {
       { key: "topics", label: "话题", type: "multichoice", required: false },
       { key: "consent", label: "同意", type: "consent", required: true },
       { key: "formula", label: "=HYPERLINK(\"http://evil.example\")", type: "text", required: false },
+      { key: "county", label: "所在区县", type: "orgUnit", required: false },
+      { key: "home", label: "户籍所在地", type: "orgUnit", required: false, personal: true },
     ],
   },
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
 };
+/** A piece of the seeded tree (seeds/org-units.ts): ids, federation names, parents. */
+const units: OrgUnit[] = [
+  { id: "hn", name: "湖南省妇联", nameEn: "Hunan Women's Federation", parent: null, level: "province" },
+  { id: "hn.cs", name: "长沙市妇联", nameEn: "Changsha Women's Federation", parent: "hn", level: "city" },
+  { id: "hn.cs.yl", name: "岳麓区妇联", nameEn: "Yuelu District Women's Federation", parent: "hn.cs", level: "county" },
+  { id: "hn.zz", name: "株洲市妇联", nameEn: "Zhuzhou Women's Federation", parent: "hn", level: "city" },
+  { id: "hn.zz.ty", name: "天元区妇联", nameEn: "Tianyuan District Women's Federation", parent: "hn.zz", level: "county" },
+];
 const sessions: Session[] = [
   { id: "s-1", campaignId: "c-test", title: "第1场, 岳麓区", startsAt: "2026-02-01T01:30:00.000Z", venue: "v", capacity: 10, taken: 1, waiting: 0, waitlist: true },
 ];
@@ -68,16 +79,16 @@ function parseCsv(text: string): string[][] {
 }
 
 const regs = [
-  reg(1, { name: "王秀兰", phone: "13912341234", note: "带孩子, 两人", topics: ["贷款", "电商"], consent: true }),
-  reg(2, { name: "李娜", phone: "13700001111", note: '她说"好"', consent: true }, { status: "waitlisted" }),
-  reg(3, { name: "张三", phone: "13600002222", note: "第一行\r\n第二行\n第三行", consent: true }, { status: "cancelled", checkedInAt: undefined }),
-  reg(4, { name: "赵四", phone: "13500003333", note: "=1+2", formula: "+SUM(A1:A9)", consent: true }, { checkedInAt: "2026-02-01T01:40:00.000Z" }),
+  reg(1, { name: "王秀兰", phone: "13912341234", note: "带孩子, 两人", topics: ["贷款", "电商"], consent: true, county: "hn.cs.yl", home: "hn.zz.ty" }),
+  reg(2, { name: "李娜", phone: "13700001111", note: '她说"好"', consent: true, county: "hn.zz" }, { status: "waitlisted", createdAt: "2026-12-08T16:05:00.000Z" }),
+  reg(3, { name: "张三", phone: "13600002222", note: "第一行\r\n第二行\n第三行", consent: true, county: "hn" }, { status: "cancelled", checkedInAt: undefined }),
+  reg(4, { name: "赵四", phone: "13500003333", note: "=1+2", formula: "+SUM(A1:A9)", consent: true, county: "hn.xx.gone" }, { checkedInAt: "2026-02-01T01:40:00.000Z" }),
   reg(5, { name: "钱五", phone: "13400004444", note: "-2+3", formula: "@cmd", consent: true }),
   reg(6, { name: "孙六", phone: "13300005555", note: "\tTAB", formula: "\r=evil", consent: false }),
 ];
 
 describe("registrations CSV", () => {
-  const csv = registrationsCsv(campaign, sessions, regs, false);
+  const csv = registrationsCsv(campaign, sessions, regs, false, units);
 
   it("starts with a UTF-8 BOM, so Excel reads the Chinese", () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
@@ -94,7 +105,21 @@ describe("registrations CSV", () => {
 
   it("has a header of the form's labels", () => {
     const [header] = parseCsv(csv.slice(1));
-    expect(header).toEqual(["报名编号", "场次", "状态", "您的姓名", "手机号", "备注", "话题", "同意", "'=HYPERLINK(\"http://evil.example\")", "报名时间", "签到时间"]);
+    expect(header).toEqual([
+      "报名编号",
+      "场次",
+      "状态",
+      "您的姓名",
+      "手机号",
+      "备注",
+      "话题",
+      "同意",
+      "'=HYPERLINK(\"http://evil.example\")",
+      "所在区县",
+      "户籍所在地",
+      "报名时间（北京时间）",
+      "签到时间（北京时间）",
+    ]);
   });
 
   it("quotes commas, quotes and line breaks, and they read back intact", () => {
@@ -113,9 +138,29 @@ describe("registrations CSV", () => {
     expect(rows[0]![6]).toBe("贷款、电商");
     expect(rows[0]![7]).toBe("是");
     expect(rows[5]![7]).toBe("否");
-    expect(rows[3]![10]).toBe("2026-02-01T01:40:00.000Z");
-    expect(rows[0]![10]).toBe("");
+    expect(rows[0]![12]).toBe("");
     expect(rows[0]![0]).toBe("s-1.u000000000001");
+  });
+
+  it("writes times in China time, to the minute, as the federation reads them", () => {
+    const rows = parseCsv(csv.slice(1)).slice(1);
+    // 01:40 UTC is 09:40 in Beijing; 02:00 UTC on the 10th is 10:00 the same day.
+    expect(rows[3]![12]).toBe("2026-02-01 09:40");
+    expect(rows[0]![11]).toBe("2026-01-10 10:00");
+    // 16:05 UTC on 8 December is already the 9th in China.
+    expect(rows[1]![11]).toBe("2026-12-09 00:05");
+    for (const r of rows) for (const c of [r[11]!, r[12]!]) expect(c, c).toMatch(/^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})?$/);
+  });
+
+  it("names org units as places, from the city down, instead of their ids", () => {
+    const rows = parseCsv(csv.slice(1)).slice(1);
+    expect(rows.map((r) => r[9])).toEqual(["长沙市 岳麓区", "株洲市", "湖南省", "hn.xx.gone", "", ""]);
+    for (const r of rows) for (const c of r) if (c !== "hn.xx.gone") expect(c, "no unit id left but the unknown one").not.toMatch(/^hn(\.[a-z]+)*$/);
+    // A personal unit stays masked; the full export names it.
+    expect(rows[0]![10]).toBe("****");
+    const full = parseCsv(registrationsCsv(campaign, sessions, regs, true, units).slice(1)).slice(1);
+    expect(full[0]![10]).toBe("株洲市 天元区");
+    expect(full[0]![9]).toBe("长沙市 岳麓区");
   });
 
   it("defuses cells that a spreadsheet would run as a formula", () => {
@@ -137,12 +182,12 @@ describe("registrations CSV", () => {
       expect(csv).not.toContain(r.answers.phone as string);
       expect(csv).not.toContain(r.answers.name as string);
     }
-    const full = parseCsv(registrationsCsv(campaign, sessions, regs, true).slice(1)).slice(1);
+    const full = parseCsv(registrationsCsv(campaign, sessions, regs, true, units).slice(1)).slice(1);
     expect(full[0]!.slice(3, 5)).toEqual(["王秀兰", "13912341234"]);
   });
 
   it("is a header alone when nobody registered", () => {
-    const empty = registrationsCsv(campaign, sessions, [], false);
+    const empty = registrationsCsv(campaign, sessions, [], false, units);
     expect(parseCsv(empty.slice(1))).toHaveLength(1);
     expect(empty.startsWith("\uFEFF报名编号,")).toBe(true);
   });

@@ -6,7 +6,8 @@ import { createCampaign, getCampaignWithSessions } from "@jinguo/core/campaigns"
 import { userForPhone, type User } from "@jinguo/core/identity";
 import type { SmsSender } from "@jinguo/core/sms";
 import * as Outbox from "@jinguo/core/outbox";
-import { freshDb, fixedClock, testApi, LECTURES } from "../../../test/harness.ts";
+import { addSession } from "@jinguo/core/registration";
+import { freshDb, fixedClock, testApi, lectureAnswers, LECTURES, ORIGIN } from "../../../test/harness.ts";
 // Test-only: the delivery switch is not part of the outbox module's public face.
 import { guards, guardsOff } from "../../core/src/outbox/guards.ts";
 
@@ -78,7 +79,7 @@ const stored = (db: Db, key: Key) => getItem<Outbox.Notice & Record<string, unkn
 const pendingIndex = (db: Db) => queryAll<Outbox.Notice>(db, { index: "gsi1", partition: keys.pendingNoticesPartition() });
 
 describe("a notice in the outbox", () => {
-  it("is delivered once, in her words, with the link to her tickets, and leaves the pending index", async () => {
+  it("is delivered once, in her words, with the link to her ticket, and leaves the pending index", async () => {
     const w = await world();
     const her = await w.woman();
     const key = await notify(w, her);
@@ -92,7 +93,7 @@ describe("a notice in the outbox", () => {
 
     expect(sent).toHaveLength(1);
     expect(sent[0]!.phone).toBe(her.phone);
-    for (const part of [w.campaign.title, w.session.title, chinaTimeText(w.session.startsAt), `${SITE}/me/registrations`]) {
+    for (const part of [w.campaign.title, w.session.title, chinaTimeText(w.session.startsAt), `${SITE}/me/tickets/${w.session.id}.${her.id}`]) {
       expect(sent[0]!.text).toContain(part);
     }
     const item = (await stored(w.db, key))!;
@@ -403,7 +404,7 @@ describe("GET /api/me/notices", () => {
     expect(before.json.items.map((n: any) => [n.id, n.status])).toEqual([[newer, "pending"], [older, "pending"]]);
     expect(before.json.items[0]).toMatchObject({ kind: "waitlist_promoted", refs: { sessionId: session.id } });
     expect(before.json.items[0].text).toContain(session.title);
-    expect(before.json.items[0].text).toContain("http://localhost/me/registrations");
+    expect(before.json.items[0].text).toContain(`http://localhost/me/tickets/${session.id}.${herId}`);
     expect(before.json.items[0]).not.toHaveProperty("sentAt");
 
     await api.deliverNotices();
@@ -451,5 +452,48 @@ describe("GET /api/me/notices", () => {
     expect((await her.patch("/api/me", { name: "王秀兰" })).status).toBe(200);
     for (let i = 0; i < 50 && !api.notices.get(phone); i++) await sleep(50);
     expect(api.notices.get(phone)).toHaveLength(1);
+  });
+});
+
+describe("the SMS of a waitlist promotion", () => {
+  it("links to the ticket of the very registration that was promoted, and her ticket opens there", async () => {
+    const api = await testApi();
+    const session = await addSession(api.db, LECTURES, {
+      title: "满员场",
+      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      venue: "省妇联",
+      capacity: 1,
+      waitlist: true,
+    });
+    const [holder, her, next] = [api.client(), api.client(), api.client()];
+    const phones = [api.newPhone(), api.newPhone(), api.newPhone()] as const;
+    await Promise.all([holder.signIn(phones[0]), her.signIn(phones[1]), next.signIn(phones[2])]);
+    const register = (c: typeof her, phone: string) => c.post(`/api/campaigns/${LECTURES}/registrations`, { sessionId: session.id, answers: lectureAnswers(phone) });
+    const held = await register(holder, phones[0]);
+    const waiting = await register(her, phones[1]);
+    await register(next, phones[2]);
+    expect(waiting.json.registration.status).toBe("waitlisted");
+    const id: string = waiting.json.registration.id;
+
+    expect((await holder.del(`/api/registrations/${held.json.registration.id}`)).status).toBe(200);
+    await api.deliverNotices();
+    const [text] = api.notices.get(phones[1])!;
+    const link = `${ORIGIN}/me/tickets/${id}`;
+    // The address last, so nothing after it is taken into the link by a phone.
+    expect(text!.endsWith(`电子票：${link}`), text).toBe(true);
+    expect(text).not.toContain("/me/registrations");
+    // The provider's template gets the registration id as its last parameter (the site is in the template).
+    expect(api.noticeMessages.get(phones[1])).toEqual([{ template: "waitlist_promoted", params: [expect.any(String), "满员场", expect.any(String), id] }]);
+    expect(api.notices.get(phones[2]), "the next in line was not promoted").toBeUndefined();
+
+    // The link's path names her ticket: the API answers it for her, with her code.
+    const ticketId = decodeURIComponent(new URL(link).pathname.split("/").pop()!);
+    const ticket = await her.get(`/api/registrations/${ticketId}/ticket`);
+    expect(ticket.status).toBe(200);
+    const mine = (await her.get("/api/me/registrations")).json.items.find((r: any) => r.id === id);
+    expect(ticket.json).toMatchObject({ status: "confirmed", ticketCode: mine.ticketCode });
+    expect((await next.get(`/api/registrations/${ticketId}/ticket`)).status, "nobody else's ticket opens there").toBeGreaterThanOrEqual(400);
+    // And she sees the same link among her notices.
+    expect((await her.get("/api/me/notices")).json.items[0].text).toContain(link);
   });
 });

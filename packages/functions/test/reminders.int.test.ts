@@ -87,11 +87,11 @@ describe("day-before reminders", () => {
   it("name the session, its time and its venue, and go through the reminder's template", async () => {
     const s = sessions.tomorrow;
     const [text] = api.notices.get(women.registered!.phone)!;
-    for (const part of ["巾帼创业创新公益大讲座", s.title, chinaTimeText(s.startsAt), "12月9日 14:30", s.venue, `${ORIGIN}/me/registrations`]) {
+    for (const part of ["巾帼创业创新公益大讲座", s.title, chinaTimeText(s.startsAt), "12月9日 14:30", s.venue, `${ORIGIN}/me/tickets/${women.registered!.registrationId}`]) {
       expect(text).toContain(part);
     }
     expect(api.noticeMessages.get(women.registered!.phone)).toEqual([
-      { template: "session_reminder", params: ["巾帼创业创新公益大讲座", s.title, "12月9日 14:30", s.venue] },
+      { template: "session_reminder", params: ["巾帼创业创新公益大讲座", s.title, "12月9日 14:30", s.venue, women.registered!.registrationId] },
     ]);
     // She sees it among her notices, as sent.
     const mine = await women.registered!.c.get("/api/me/notices");

@@ -1,8 +1,7 @@
 import { serve, type ServerType } from "@hono/node-server";
-import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,8 @@ import { createApp } from "@jinguo/functions";
 import { startDynamoLocal, StartupError, type DynamoLocal } from "./dynamo.ts";
 import { browserUrl, DEFAULT_HOST } from "./host.ts";
 import { webSecurityHeaders } from "./web-headers.ts";
+import { webFiles, type WebFiles } from "./web-files.ts";
+import { compressJson } from "./compression.ts";
 import { localSecret } from "./secret.ts";
 import { seed, type SeedReport } from "./seed.ts";
 
@@ -43,6 +44,8 @@ export interface PlatformOptions {
   quiet?: boolean;
   /** per-client limits; off locally unless asked for (API.md) */
   rateLimitPerClient?: boolean;
+  /** the built web app to serve (default `webDist`) */
+  webDist?: string;
 }
 
 export interface Platform {
@@ -52,6 +55,8 @@ export interface Platform {
   port: number;
   db: Db;
   seeded: SeedReport;
+  /** resolves once every file of the web app has its gzip and brotli copies */
+  webCompressed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +71,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   let dynamo: DynamoLocal | undefined;
   if (!opts.dynamoEndpoint) dynamo = await startDynamoLocal({ dataDir: opts.inMemory ? undefined : join(dataDir, "dynamodb"), log });
   const endpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
+  const dist = opts.webDist ?? webDist;
+  // Compressed while the table and the seeds are made (web-files.ts).
+  let web: WebFiles | undefined;
   try {
+    if (existsSync(join(dist, "index.html"))) web = webFiles(dist);
     const db = createDb({ endpoint, tableName: opts.tableName ?? "jinguo" });
     await ensureTable(db);
     const seeded = await seed(db, clock, { localAccounts: true });
@@ -85,15 +94,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       uploads: localUploadStore(opts.inMemory ? mkdtempSync(join(tmpdir(), "jinguo-uploads-")) : join(dataDir, "uploads")),
       rateLimitPerClient: opts.rateLimitPerClient ?? process.env.RATE_LIMIT_PER_CLIENT === "on",
     });
-    const app = new Hono().route("/", api);
-    if (existsSync(join(webDist, "index.html"))) {
+    // Before the API, so it wraps the API's answers (CloudFront compresses them in the cloud).
+    const app = new Hono().use("/api/*", compressJson).route("/", api);
+    if (web) {
       // Registered after the API, so it wraps the web app's answers only.
       app.use("/*", webSecurityHeaders);
-      app.use("/*", serveStatic({ root: webDist }));
-      app.get("/assets/*", (c) => c.text("Not found", 404));
-      // The web app routes in the browser: every other path is its index.html (read each time,
-      // so a rebuild while running is picked up).
-      app.get("*", (c) => c.html(readFileSync(join(webDist, "index.html"), "utf8")));
+      app.use("/*", web.files);
+      // The web app routes in the browser: every other path is its index.html (checked against
+      // the file each time, so a rebuild while running is picked up).
+      app.get("*", web.page);
     }
     const host = opts.host ?? DEFAULT_HOST;
     const server = await listen(app, opts.port ?? 3000, host);
@@ -115,7 +124,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       port,
       db,
       seeded,
+      webCompressed: web?.compressed ?? Promise.resolve(),
       async stop() {
+        web?.stop();
         await new Promise<void>((res) => server.close(() => res()));
         clearInterval(reminders);
         await reminding;
@@ -125,6 +136,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       },
     };
   } catch (err) {
+    web?.stop();
     await dynamo?.stop();
     throw err;
   }

@@ -16,6 +16,11 @@ export const WEB_CONTENT_SECURITY_POLICY = [
   // a photo's preview before it is uploaded is a data: URL read from the file (PhotoField)
   "img-src 'self' data:",
   "object-src 'none'",
+  // The offline ticket: a service worker (/sw.js, vite-plugin-pwa) and the web manifest, both
+  // from our origin. default-src already allows them; said outright so that a later, stricter
+  // default-src does not quietly break the ticket in a hall without signal.
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   // The organiser desk must not be framed (click-jacking a check-in or a capacity change).

@@ -125,6 +125,9 @@ describe("the web app's security headers", () => {
         expect(directive(csp, "object-src"), path).toEqual(["'none'"]);
         expect(directive(csp, "base-uri"), path).toEqual(["'none'"]);
         expect(directive(csp, "frame-ancestors"), `${path}: frame-ancestors`).toEqual(["'none'"]);
+        // The offline ticket's service worker and the web manifest: ours, and only ours.
+        expect(directive(csp, "worker-src"), `${path}: worker-src`).toEqual(["'self'"]);
+        expect(directive(csp, "manifest-src"), `${path}: manifest-src`).toEqual(["'self'"]);
         expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
         expect(h("x-frame-options"), path).toBe("DENY");
         expect(h("x-content-type-options"), path).toBe("nosniff");

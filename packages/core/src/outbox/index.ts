@@ -7,6 +7,7 @@ import { chinaTimeText, type Clock } from "../clock/index.ts";
 import type { SmsSender } from "../sms/index.ts";
 import { getUser } from "../identity/users.ts";
 import { getCampaign } from "../campaigns/index.ts";
+import { registrationId } from "../registration/model.ts";
 import type { Campaign, Session } from "../campaigns/model.ts";
 import { t } from "../messages/index.ts";
 
@@ -244,13 +245,19 @@ async function readSession(db: Db, campaignId: string, sessionId: string): Promi
   return session;
 }
 
-/** Her tickets page on the site (the web app's 我的报名, packages/web/src/routes.ts). */
-export const ticketsLink = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}/me/registrations`;
+/**
+ * Her ticket on the site, full screen (the web app's /me/tickets/:registrationId,
+ * packages/web/src/routes.ts): the one page she needs at the door, one tap from the text.
+ */
+export const ticketLink = (publicUrl: string, registrationId: string) =>
+  `${publicUrl.replace(/\/+$/, "")}/me/tickets/${encodeURIComponent(registrationId)}`;
 
 /**
  * The words of a notice as they are now, and the same facts as its SMS template's parameters
- * (in the template's order; the link is part of the approved template, never a parameter);
- * undefined when what it is about is gone.
+ * (in the template's order). The site's address is written into the approved template, which
+ * ends `…电子票：https://<site>/me/tickets/{n}`; only the registration id, the last parameter,
+ * fills it in (a console approves no whole link in a variable). Undefined when what it is about
+ * is gone.
  */
 async function render(
   db: Db,
@@ -264,21 +271,23 @@ async function render(
     once<Session | undefined>(reads, `s#${campaignId}#${sessionId}`, () => readSession(db, campaignId, sessionId)),
   ]);
   if (!campaign || !session) return undefined;
-  const link = publicUrl ? ticketsLink(publicUrl) : "";
+  // Her registration's key (one per session and woman), as refs.registrationId holds it.
+  const registration = registrationId(sessionId, notice.userId);
+  const ticket = publicUrl ? t("notice.ticket", "zh-CN", { link: ticketLink(publicUrl, registration) }) : t("notice.ticketNoLink");
   const when = chinaTimeText(session.startsAt);
   switch (notice.kind) {
     case "waitlist_promoted":
       return {
-        text: t("notice.promoted", "zh-CN", { campaign: campaign.title, session: session.title, when, link }).trim(),
-        params: [campaign.title, session.title, when],
+        text: t("notice.promoted", "zh-CN", { campaign: campaign.title, session: session.title, when, ticket }),
+        params: [campaign.title, session.title, when, registration],
       };
     case "session_reminder": {
       // Only a seat she still holds is worth a reminder: cancelled since it was written, it is not sent.
       const reg = await getItem<{ status: string }>(db, keys.registration(sessionId, notice.userId));
       if (reg?.status !== "confirmed") return undefined;
       return {
-        text: t("notice.reminder", "zh-CN", { campaign: campaign.title, session: session.title, when, venue: session.venue, link }).trim(),
-        params: [campaign.title, session.title, when, session.venue],
+        text: t("notice.reminder", "zh-CN", { campaign: campaign.title, session: session.title, when, venue: session.venue, ticket }),
+        params: [campaign.title, session.title, when, session.venue, registration],
       };
     }
   }

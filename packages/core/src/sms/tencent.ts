@@ -15,13 +15,14 @@ import type { NoticeTemplate, SmsSender } from "./index.ts";
  * the number and order of the {n} are what the code relies on):
  *
  * - otp:               您的登录验证码是{1}，5分钟内有效。如非本人操作，请忽略本短信。
- * - waitlist_promoted: 好消息：您候补的“{1} {2}”有空位了，已为您确认座位，{3}开始。请在“我的报名”查看电子票。
- * - session_reminder:  活动提醒：您报名的“{1} {2}”将于{3}开始，地点：{4}。请带上电子票（在“我的报名”里）。
+ * - waitlist_promoted: 您候补的“{1} {2}”已为您确认座位，{3}开始。电子票：https://<site>/me/tickets/{4}
+ * - session_reminder:  提醒：您报名的“{1} {2}”{3}开始，地点：{4}。电子票：https://<site>/me/tickets/{5}
  * - results_published: （the results notice: its parameters are fixed when that notice is built）
  *
  * The site's address is written into an approved template, not passed as a parameter: the
- * console does not approve links in variables. An organisation's account (企业/机关认证) has no
- * length limit on one variable; a personal account's 12-character limit would cut titles.
+ * console does not approve a link in a variable, so the variable is the ticket's registration id
+ * only. An organisation's account (企业/机关认证) has no length limit on one variable; a personal
+ * account's 12-character limit would cut titles (and the registration id).
  */
 
 export const tencentSmsApi = {
