@@ -26,6 +26,21 @@ export const messages = {
 } satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof messages;
 
+/**
+ * The same table cut by where it is needed, so the web app loads each part with its pages:
+ * `common` (errors, form fields, the participant's pages, her ticket) with the app itself, the
+ * others with the organiser's, judge's and check-in desk's pages. Text messages (notices) are
+ * the server's alone and in no area. Each key is in one area only.
+ */
+export const messageAreas = {
+  common: { ...errorMessages, ...fieldMessages, ...uiMessages, ...ticketMessages },
+  organiser: organiserMessages,
+  judge: judgeMessages,
+  desk: deskMessages,
+} satisfies Record<string, Record<string, Entry>>;
+export type MessageArea = keyof typeof messageAreas;
+export const LOCALES = ["zh-CN", "en"] as const satisfies readonly Locale[];
+
 /** Looks a message up; `{name}` placeholders are filled from `params`. */
 export function t(key: MessageKey, locale: Locale = "zh-CN", params?: Record<string, string | number>): string {
   const entry: Entry = messages[key];
