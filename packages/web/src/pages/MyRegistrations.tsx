@@ -1,24 +1,33 @@
-import { For, Match, Show, Suspense, Switch, createSignal, type JSX } from "solid-js";
-import { A, action, createAsync, createAsyncStore, query, useAction } from "@solidjs/router";
-import type { InferResponseType } from "hono/client";
-import { client, parseResponse } from "../api.ts";
+import { For, Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from "solid-js";
+import { A, Navigate, action, createAsync, createAsyncStore, query, revalidate, useAction, useLocation } from "@solidjs/router";
+import { client, isOffline, parseResponse, patience } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";
-import { RequireSignIn } from "../components/RequireSignIn.tsx";
+import { getMe } from "../session.ts";
 import { Loading } from "../components/Layout.tsx";
 import { ConfirmBox } from "../components/ConfirmBox.tsx";
+import {
+  findHolder,
+  saveRegistrations,
+  saveTicket,
+  savedRegistrations,
+  savedTicket,
+  type SavedRegistration,
+} from "../ticket-store.ts";
+import "../ticket.css";
+
+/** A request she waits for at most this long before what is kept on the phone shows instead. */
+export const PATIENCE_MS = 10_000;
 
 export const getMyRegistrations = query(async () => {
-  const { items } = await parseResponse(client.api.me.registrations.$get({ query: { limit: "100" } }));
+  const { items } = await parseResponse(client.api.me.registrations.$get({ query: { limit: "100" } }, patience(PATIENCE_MS)));
   return items;
 }, "myRegistrations");
 
-type MyRegistration = InferResponseType<typeof client.api.me.registrations.$get>["items"][number];
-
-export const getTicket = query(
-  (id: string) => parseResponse(client.api.registrations[":id"].ticket.$get({ param: { id: encodeURIComponent(id) } })),
-  "ticket",
-);
+/** One ticket from the server (not through the router's cache: each look is fresh, and kept on the phone). */
+export function fetchTicket(id: string) {
+  return parseResponse(client.api.registrations[":id"].ticket.$get({ param: { id: encodeURIComponent(id) } }, patience(PATIENCE_MS)));
+}
 
 export const cancelRegistration = action(async (id: string) => {
   const { registration } = await parseResponse(client.api.registrations[":id"].$delete({ param: { id: encodeURIComponent(id) } }));
@@ -30,38 +39,57 @@ export function preloadMyRegistrations(): void {
   void getMyRegistrations().catch(() => undefined);
 }
 
-function statusText(r: MyRegistration): string {
+/** Who holds the phone, offline too (the router keeps it while a page uses it). */
+export const getHolder = () => findHolder(getMe);
+
+/** Back on the network: ask again for who she is and for her list. */
+export function onBackOnline(again: () => void): void {
+  onMount(() => {
+    window.addEventListener("online", again);
+    onCleanup(() => window.removeEventListener("online", again));
+  });
+}
+
+export const askAgain = () => revalidate([getMe.key, getMyRegistrations.key]);
+
+/** Tickets for sessions still to come are kept on the phone as soon as she sees her list, a few a visit. */
+const KEEP_AHEAD = 5;
+const STILL_USEFUL_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The door is where a ticket is needed and often where the signal is not: the tickets of her
+ * coming sessions are fetched and kept now, while there is a network, not only those she opened.
+ */
+async function keepTicketsAhead(userId: string, items: readonly SavedRegistration[]): Promise<void> {
+  const coming = items.filter(
+    (r) =>
+      r.status === "confirmed" &&
+      !r.checkedInAt &&
+      (!r.session || Date.parse(r.session.endsAt ?? r.session.startsAt) > Date.now() - STILL_USEFUL_MS) &&
+      !savedTicket(userId, r.id),
+  );
+  for (const r of coming.slice(0, KEEP_AHEAD)) {
+    try {
+      saveTicket(userId, r.id, await fetchTicket(r.id));
+    } catch {
+      return; // the network went, or the server said no: the next visit tries again
+    }
+  }
+}
+
+function statusText(r: SavedRegistration): string {
   if (r.status === "cancelled") return tr("mine.status.cancelled");
   if (r.status === "waitlisted")
     return r.position ? tr("mine.status.waitlisted", { n: r.position }) : tr("mine.status.waitlistedNoPosition");
   return r.checkedInAt ? tr("mine.status.checkedIn") : tr("mine.status.confirmed");
 }
 
-function TicketPanel(props: { registration: MyRegistration }): JSX.Element {
-  const ticket = createAsync(() => getTicket(props.registration.id));
-  return (
-    <Suspense fallback={<Loading />}>
-      <Show when={ticket()}>
-        {(t) => (
-          <div class="ticket" data-testid="ticket">
-            <h3>{tr("mine.ticketTitle")}</h3>
-            {/* The SVG is made by our own server from the ticket code; nothing a user typed is in it. */}
-            <div class="qr" data-testid="ticket-qr" role="img" aria-label={tr("mine.qrLabel")} innerHTML={t().qr} />
-            <p class="ticket-code-label">{tr("mine.ticketCode")}</p>
-            <p class="ticket-code" data-testid="ticket-code">
-              {t().ticketCode}
-            </p>
-            <p>{tr("mine.ticketHelp")}</p>
-          </div>
-        )}
-      </Show>
-    </Suspense>
-  );
-}
+/** Back to the campaign with the same session chosen (the campaign page reads `?session=`). */
+export const reregisterHref = (r: { campaignId: string; sessionId: string }) =>
+  `/campaigns/${encodeURIComponent(r.campaignId)}?session=${encodeURIComponent(r.sessionId)}`;
 
-function RegistrationCard(props: { registration: MyRegistration }): JSX.Element {
+function RegistrationCard(props: { registration: SavedRegistration; live: boolean }): JSX.Element {
   const r = () => props.registration;
-  const [showTicket, setShowTicket] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
   const [pending, setPending] = createSignal(false);
   const [error, setError] = createSignal<string>();
@@ -76,7 +104,6 @@ function RegistrationCard(props: { registration: MyRegistration }): JSX.Element 
     try {
       await cancel(r().id);
       setConfirming(false);
-      setShowTicket(false);
       setDone(true);
     } catch (e) {
       setError(errorText(e));
@@ -108,22 +135,26 @@ function RegistrationCard(props: { registration: MyRegistration }): JSX.Element 
         </Show>
       </div>
 
-      <Show when={r().status === "confirmed"}>
-        <button
-          type="button"
-          class="button button-primary"
-          data-testid="show-ticket"
-          aria-expanded={showTicket()}
-          onClick={() => setShowTicket(!showTicket())}
-        >
-          {showTicket() ? tr("mine.hideTicket") : tr("mine.showTicket")}
-        </button>
-        <Show when={showTicket()}>
-          <TicketPanel registration={r()} />
-        </Show>
-      </Show>
+      <Switch>
+        <Match when={r().status === "confirmed"}>
+          <A href={`/me/tickets/${encodeURIComponent(r().id)}`} class="button button-primary ticket-open" data-testid="show-ticket">
+            {tr("ticket.open")}
+          </A>
+        </Match>
+        <Match when={r().status === "waitlisted"}>
+          <p class="card-line ticket-wait" data-testid="registration-waitlist">
+            {r().position ? tr("ticket.mineWaitlisted", { n: r().position ?? 0 }) : tr("ticket.mineWaitlistedNoPlace")}
+          </p>
+        </Match>
+        <Match when={r().status === "cancelled"}>
+          <p class="card-line">{tr("ticket.mineCancelled")}</p>
+          <A href={reregisterHref(r())} class="button button-secondary" data-testid="reregister">
+            {tr("ticket.reregister")}
+          </A>
+        </Match>
+      </Switch>
 
-      <Show when={(r().status === "confirmed" && !r().checkedInAt) || r().status === "waitlisted"}>
+      <Show when={props.live && ((r().status === "confirmed" && !r().checkedInAt) || r().status === "waitlisted")}>
         <Switch>
           <Match when={!confirming()}>
             <button
@@ -167,27 +198,80 @@ function RegistrationCard(props: { registration: MyRegistration }): JSX.Element 
   );
 }
 
-function List(): JSX.Element {
+/**
+ * What the list shows: the server's answer (`live`), what was kept on the phone while the answer
+ * is on its way (`early`), or what was kept when no answer came (`offline`).
+ */
+type ListView =
+  | { source: "live"; items: SavedRegistration[] }
+  | { source: "early"; items: SavedRegistration[]; savedAt: string }
+  | { source: "offline"; items: SavedRegistration[]; savedAt?: string };
+
+function offlineView(userId: string | undefined): ListView {
+  const kept = userId ? savedRegistrations(userId) : undefined;
+  return kept ? { source: "offline", items: kept.value, savedAt: kept.savedAt } : { source: "offline", items: [] };
+}
+
+const savedAt = (v: ListView) => (v.source === "live" ? undefined : v.savedAt);
+
+function List(props: { userId: string | undefined; online: boolean }): JSX.Element {
+  const kept = props.userId ? savedRegistrations(props.userId) : undefined;
+  // What the phone kept shows at once, while the network is slow to answer ("initialValue" must
+  // be left out, not undefined, for a list that has nothing kept).
+  const early: { initialValue?: ListView } = kept ? { initialValue: { source: "early", items: kept.value, savedAt: kept.savedAt } } : {};
   // A store reconciled by id: after a cancel the list is fetched again and each card keeps its state.
-  const items = createAsyncStore(() => getMyRegistrations());
+  const view = createAsyncStore<ListView>(
+    async () => {
+      if (!props.online || !props.userId) return offlineView(props.userId);
+      const userId = props.userId;
+      try {
+        const items = await getMyRegistrations();
+        saveRegistrations(userId, items);
+        void keepTicketsAhead(userId, items);
+        return { source: "live", items };
+      } catch (error) {
+        if (isOffline(error)) return offlineView(userId);
+        throw error;
+      }
+    },
+    early,
+  );
+  onBackOnline(() => void askAgain());
+
   return (
-    <Show when={items()}>
-      {(list) => (
-        <Show
-          when={list().length > 0}
-          fallback={
-            <div class="notice">
-              <p>{tr("mine.empty")}</p>
-              <A href="/" class="button button-primary">
-                {tr("mine.browse")}
-              </A>
+    // `latest`: the cards stay on screen while a fresh list is on its way.
+    <Show when={view.latest}>
+      {(v) => (
+        <>
+          <Show when={v().source === "offline"}>
+            <div class="notice notice-warn ticket-offline" role="status" data-testid="mine-offline">
+              <p>{v().items.length > 0 ? tr("ticket.mineOffline") : tr("ticket.mineOfflineEmpty")}</p>
+              <Show when={v().items.length > 0 && savedAt(v())}>
+                {(at) => <p class="ticket-saved-at">{tr("ticket.mineSavedAt", { time: formatDateTime(at()) })}</p>}
+              </Show>
+              <button type="button" class="button button-secondary" data-testid="mine-retry" onClick={() => void askAgain()}>
+                {tr("ticket.retry")}
+              </button>
             </div>
-          }
-        >
-          <ul class="cards">
-            <For each={list()}>{(r) => <RegistrationCard registration={r} />}</For>
-          </ul>
-        </Show>
+          </Show>
+          <Show
+            when={v().items.length > 0}
+            fallback={
+              <Show when={v().source === "live"}>
+                <div class="notice">
+                  <p>{tr("mine.empty")}</p>
+                  <A href="/" class="button button-primary">
+                    {tr("mine.browse")}
+                  </A>
+                </div>
+              </Show>
+            }
+          >
+            <ul class="cards">
+              <For each={v().items}>{(r) => <RegistrationCard registration={r} live={v().source === "live"} />}</For>
+            </ul>
+          </Show>
+        </>
       )}
     </Show>
   );
@@ -195,10 +279,20 @@ function List(): JSX.Element {
 
 export default function MyRegistrations(): JSX.Element {
   usePageTitle(() => tr("mine.title"));
+  const holder = createAsync(() => getHolder());
+  const location = useLocation();
   return (
     <div class="page">
       <h1 tabindex="-1">{tr("mine.title")}</h1>
-      <RequireSignIn>{() => <List />}</RequireSignIn>
+      <Show when={holder() !== undefined} fallback={<Loading />}>
+        <Show
+          when={holder()}
+          keyed
+          fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}
+        >
+          {(h) => <List userId={h.userId} online={h.online} />}
+        </Show>
+      </Show>
     </div>
   );
 }
