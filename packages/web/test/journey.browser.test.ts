@@ -138,11 +138,13 @@ describe("journey in a phone browser", () => {
       const card = page.getByTestId("registration-card").first();
       await until(() => card.getByTestId("registration-status").textContent()).toBe("报名成功");
       await card.getByTestId("show-ticket").click();
-      const qr = card.getByTestId("ticket-qr").locator("svg");
+      await page.waitForURL((url) => url.pathname.startsWith("/me/tickets/"));
+      const qr = page.getByTestId("ticket-qr").locator("svg");
       await until(() => qr.isVisible()).toBe(true);
-      const ticketCode = ((await card.getByTestId("ticket-code").textContent()) ?? "").trim();
-      expect(ticketCode).toMatch(/^[A-Z0-9]{4,}$/);
-      expect(await card.getByTestId("ticket-code").isVisible()).toBe(true);
+      // Nine digits she can read aloud, shown in groups of three.
+      const ticketCode = ((await page.getByTestId("ticket-code").textContent()) ?? "").replace(/\s/g, "");
+      expect(ticketCode).toMatch(/^[1-9][0-9]{8}$/);
+      expect(await page.getByTestId("ticket-code").isVisible()).toBe(true);
       await shot(page, "06-ticket");
 
       // Scanning her own ticket with WeChat opens the desk: she is told what the QR code is for.
@@ -151,18 +153,18 @@ describe("journey in a phone browser", () => {
       await shot(page, "06a-own-ticket-scanned");
 
       // The organiser, on her own phone, opens the ticket's link (what the QR code holds):
-      // after signing in the code is filled in, and one tap checks her in.
+      // after signing in she picks the door she is at, and the code is checked in there.
       const organiser = await phoneContext();
       const desk = await organiser.newPage();
-      await desk.goto(`${base}/organiser/checkin?code=${ticketCode.toLowerCase()}`);
+      await desk.goto(`${base}/organiser/checkin?code=${ticketCode}`);
       await desk.waitForURL((url) => url.pathname === "/signin" && url.searchParams.has("next"));
-      expect(new URL(desk.url()).searchParams.get("next")).toBe(`/organiser/checkin?code=${ticketCode.toLowerCase()}`);
+      expect(new URL(desk.url()).searchParams.get("next")).toBe(`/organiser/checkin?code=${ticketCode}`);
       await signIn(desk, ORGANISER_PHONE);
       await desk.waitForURL((url) => url.pathname === "/organiser/checkin");
-      await until(() => desk.getByTestId("checkin-input").inputValue()).toBe(ticketCode);
-      await until(() => desk.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("checkin-submit");
-      await shot(desk, "06b-checkin-prefilled");
-      await desk.getByTestId("checkin-submit").click();
+      const spaced = `${ticketCode.slice(0, 3)} ${ticketCode.slice(3, 6)} ${ticketCode.slice(6)}`;
+      await until(() => desk.getByTestId("pick-session").textContent()).toContain(spaced);
+      await shot(desk, "06b-checkin-pick-session");
+      await desk.getByTestId(`door-open-${first.id}`).click();
       const outcome = desk.getByTestId("checkin-result");
       await until(() => outcome.getAttribute("data-state")).toBe("success");
       expect(await outcome.textContent()).toContain("签到成功");
@@ -171,10 +173,10 @@ describe("journey in a phone browser", () => {
       expect(await outcome.textContent()).not.toContain(phone);
       await shot(desk, "07-checked-in");
 
-      // The same code typed again (in lower case, with a space): already checked in.
+      // The same code typed again (in groups, with spaces around): already checked in.
       expect(new URL(desk.url()).searchParams.has("code"), "the used code leaves the address").toBe(false);
       await until(() => desk.getByTestId("nav-organiser").isVisible()).toBe(true);
-      await desk.getByTestId("checkin-input").fill(` ${ticketCode.toLowerCase()}`);
+      await desk.getByTestId("checkin-input").fill(` ${spaced} `);
       await desk.getByTestId("checkin-submit").click();
       await until(() => outcome.getAttribute("data-state")).toBe("already");
       expect(await outcome.textContent()).toContain("已经签到过了");
