@@ -132,8 +132,11 @@ describe("journey in a phone browser", () => {
       await until(() => result.textContent()).toContain("报名成功！");
       await shot(page, "05-registered");
 
-      // 我的报名: the ticket with its QR code and the code in big letters.
+      // Her ticket, one tap from the form; 我的报名 lists it and opens it again.
       await page.getByTestId("go-to-ticket").click();
+      await page.waitForURL((url) => url.pathname.startsWith("/me/tickets/"));
+      await until(() => page.getByTestId("ticket-qr").locator("svg").isVisible()).toBe(true);
+      await page.getByTestId("back-to-list").click();
       await page.waitForURL((url) => url.pathname === "/me/registrations");
       const card = page.getByTestId("registration-card").first();
       await until(() => card.getByTestId("registration-status").textContent()).toBe("报名成功");
@@ -257,6 +260,8 @@ describe("journey in a phone browser", () => {
       await page.getByTestId("submit-registration").click();
       await until(() => result.textContent()).toContain("报名成功！");
       await page.getByTestId("go-to-ticket").click();
+      await page.waitForURL((url) => url.pathname.startsWith("/me/tickets/"));
+      await page.getByTestId("back-to-list").click();
       await page.waitForURL((url) => url.pathname === "/me/registrations");
       const secondCard = page.getByTestId("registration-card").filter({ hasText: second.title });
       await until(() => secondCard.getByTestId("registration-status").textContent()).toBe("报名成功");

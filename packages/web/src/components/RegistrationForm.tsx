@@ -230,7 +230,12 @@ export function RegistrationForm(props: {
               </div>
             </Match>
           </Switch>
-          <A href="/me/registrations" class="button button-primary" data-testid="go-to-ticket">
+          {/* A seat: straight to her ticket (opening it also keeps it on the phone for the hall). */}
+          <A
+            href={registration().status === "confirmed" ? `/me/tickets/${encodeURIComponent(registration().id)}` : "/me/registrations"}
+            class="button button-primary"
+            data-testid="go-to-ticket"
+          >
             {registration().status === "confirmed" ? tr("form.viewTicket") : tr("mine.title")}
           </A>
           <button type="button" class="button button-secondary" onClick={() => props.onBack()}>
