@@ -2,7 +2,7 @@
 // The Hono app behind an HTTP API. Every request under /api goes to one function.
 import { table, uploads } from "./storage.ts";
 import { router } from "./router.ts";
-import { functionSettings, smsSettingNames, tableActions, uploadActions } from "./cloud-settings.ts";
+import { functionSettings, incomingActions, incomingPrefix, smsSettingNames, tableActions, uploadActions } from "./cloud-settings.ts";
 import { cloudFunction } from "./functions.ts";
 import { configEnvironment as env } from "../packages/core/src/config/index.ts";
 
@@ -63,6 +63,7 @@ export const server = new sst.aws.Function(
       readSecret(sessionSecretStore),
       readSecret(smsSettingsStore),
       { actions: [...uploadActions], resources: [$interpolate`${uploads.arn}/*`] },
+      { actions: [...incomingActions], resources: [$interpolate`${uploads.arn}/${incomingPrefix}*`] },
     ],
   ),
   // A cold start before a secret has its value would fail every request of that instance.

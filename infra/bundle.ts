@@ -4,14 +4,19 @@
  * and the Lambda fitness bench (packages/local/bench/lambda-fitness.ts, which builds its
  * hello-world baseline with these very settings).
  *
- *   tsx infra/bundle.ts <api|outbox|reminders> <outdir>   → <outdir>/index.mjs (+ index.mjs.map)
+ *   tsx infra/bundle.ts <api|outbox|reminders> <outdir>   → <outdir>/index.mjs, <outdir>/chunks/*.mjs (+ maps)
+ *
+ * Split (ESM code splitting): `index.mjs` and the chunks it imports statically are what a cold
+ * start loads; what the code imports with `import()` (the image codecs, the S3 client, the
+ * OpenAPI document, the SDK's credential providers other than the environment's…) are chunks
+ * of their own, read on first use. `coldStart()` below says which files are which.
  *
  * Plain esbuild, no Docker. Node only (no SST globals, no CDK). Synchronous callers (CDK, SST)
  * run it as a child process: infra/prebuilt.ts.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions, Metafile, Plugin } from "esbuild";
 
@@ -29,13 +34,33 @@ export const functionEntries = {
 export type FunctionName = keyof typeof functionEntries;
 
 /**
- * Left to the Lambda runtime, which carries the whole AWS SDK v3: the S3 client only, loaded
- * on an image's first upload or read (packages/functions/src/s3-uploads.ts). The DynamoDB and
- * Secrets Manager clients, on every cold start, stay in the bundle: one minified file starts
- * faster than the runtime's SDK spread over hundreds of files, and the function runs the
- * versions the tests ran (the runtime's lag behind ours and change under us).
+ * Nothing is left to the Lambda runtime's copy of the AWS SDK: every client is bundled, so a
+ * function runs the versions the tests ran (the runtime's lag behind ours and change under
+ * us). The DynamoDB and Secrets Manager clients, used by every cold start, are on its path;
+ * the S3 client and presigner, used by images only, are a bundle apart (`s3Sdk`).
  */
-export const runtimeProvided = ["@aws-sdk/client-s3"];
+export const runtimeProvided: string[] = [];
+
+/**
+ * The S3 SDK (packages/functions/src/s3-sdk.ts), loaded with `import()` on an image's first
+ * upload or read, bundled on its own into `<outdir>/node_modules/@jinguo/s3-sdk/`, where Node
+ * finds the bare specifier from any file of the bundle. Not a chunk of the function's build:
+ * esbuild places a module by which entries reach it, not by which of its exports each uses, so
+ * shared SDK modules would carry S3's XML protocol, checksums and waiters onto the cold-start
+ * path (~20 KB). Apart, it has its own copy of the SDK core: more bytes in all, none at start.
+ */
+export const s3Sdk = { source: "packages/functions/src/s3-sdk.ts", specifier: "@jinguo/s3-sdk" } as const;
+
+export const s3SdkApart: Plugin = {
+  name: "s3-sdk-apart",
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)s3-sdk\.ts$/ }, (args) =>
+      args.kind !== "entry-point" && resolve(args.resolveDir, args.path) === join(repoRoot, s3Sdk.source)
+        ? { path: s3Sdk.specifier, external: true }
+        : undefined,
+    );
+  },
+};
 
 const zodRoot = dirname(createRequire(import.meta.url).resolve("zod/package.json"));
 
@@ -129,6 +154,9 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     outdir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
+    // What `import()` loads becomes its own chunk, read on first use, not at cold start.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     platform: "node",
     target: "node22",
     format: "esm",
@@ -137,8 +165,11 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // CommonJS dependencies that call require() inside an ESM bundle.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: runtimeProvided,
-    plugins: [leanZod, svgOnlyQrcode],
+    plugins: [leanZod, svgOnlyQrcode, s3SdkApart],
     minify: true,
+    // Chinese text as UTF-8 (3 bytes a character) rather than \uXXXX escapes (6): the message
+    // table is most of the app's own bytes. Node reads modules as UTF-8.
+    charset: "utf8",
     // Licences stay in the .map's sources; the function's code is what is read at cold start.
     legalComments: "none",
     // A map beside the bundle, for reading a stack trace offline; not loaded by the function
@@ -151,16 +182,48 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
   };
 }
 
-/** Bundles one function into `outdir`; the metafile says what it holds. */
+/** Bundles one function into `outdir` (with the S3 SDK beside it when it uses it); the metafile says what it holds. */
 export async function bundle(name: FunctionName, outdir: string): Promise<Metafile> {
   const { build } = await import("esbuild");
+  // Chunk names carry hashes: a rebuild into the same folder must not leave old ones beside.
+  for (const old of ["chunks", "node_modules"]) rmSync(join(outdir, old), { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = await build(bundleOptions(join(repoRoot, functionEntries[name]), outdir));
-  return result.metafile!;
+  const { metafile } = await build(bundleOptions(join(repoRoot, functionEntries[name]), outdir));
+  const usesS3 = Object.values(metafile!.outputs).some((o) => o.imports.some((i) => i.external && i.path === s3Sdk.specifier));
+  if (!usesS3) return metafile!;
+  const dir = join(outdir, "node_modules", ...s3Sdk.specifier.split("/"));
+  const apart = await build(bundleOptions(join(repoRoot, s3Sdk.source), dir));
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: s3Sdk.specifier, private: true, type: "module", exports: "./index.mjs" })}\n`);
+  return { inputs: { ...metafile!.inputs, ...apart.metafile!.inputs }, outputs: { ...metafile!.outputs, ...apart.metafile!.outputs } };
 }
 
-/** Bytes of the bundle's code (index.mjs), without its map. */
-export const bundleBytes = (outdir: string) => readFileSync(join(outdir, "index.mjs")).length;
+/** The bundle's code files, in bytes, split into what a cold start loads and what waits for first use. */
+export interface BundleParts {
+  /** the entry (`index.mjs`, or `stdin.mjs` for a bundle built from a string) */
+  entry: string;
+  /** the entry and every chunk it imports statically, transitively: read before the handler runs */
+  coldStart: Map<string, number>;
+  /** chunks reached only through `import()` */
+  lazy: Map<string, number>;
+}
+
+/** What a cold start loads, from the metafile: the entry and its static imports (maps excluded). */
+export function coldStart(metafile: Metafile): BundleParts {
+  const outputs = metafile.outputs;
+  const code = Object.keys(outputs).filter((k) => !k.endsWith(".map"));
+  // The function's own entry: the S3 SDK's (node_modules/…/index.mjs) is deeper.
+  const entry = code.filter((k) => /(^|\/)(index|stdin)\.mjs$/.test(k)).sort((a, b) => a.length - b.length)[0];
+  if (!entry) throw new Error(`no entry among ${code.join(", ")}`);
+  const loaded = new Map<string, number>();
+  const walk = (k: string) => {
+    if (loaded.has(k) || !outputs[k]) return;
+    loaded.set(k, outputs[k]!.bytes);
+    for (const i of outputs[k]!.imports) if (i.kind === "import-statement" && !i.external) walk(i.path);
+  };
+  walk(entry);
+  const lazy = new Map(code.filter((k) => !loaded.has(k)).map((k) => [k, outputs[k]!.bytes] as const));
+  return { entry, coldStart: loaded, lazy };
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [name, outdir] = process.argv.slice(2);

@@ -1,12 +1,13 @@
-import { describe, it, expect, afterAll } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { describe, it, expect, afterAll, beforeAll } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
 import { z } from "zod";
 import QRCode from "qrcode";
-import { bundleOptions, leanZod, repoRoot, zodLeftOut } from "./bundle.ts";
+import { bundle, bundleOptions, coldStart, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
+import { pngBytes } from "../packages/core/test/images.ts";
 
 /**
  * What infra/bundle.ts leaves out of the functions' bundles must be what no function uses,
@@ -121,10 +122,88 @@ describe("the functions' bundle", () => {
     expect(inputs.filter((i) => /zod\/v4\/(core\/compile|classic\/from-json-schema)\.js$/.test(i))).toEqual([]);
   });
 
-  it("negative control: without the plugins the same probe holds every locale and the PNG renderer", async () => {
+  it("negative control: without the plugins the same probe holds every locale and the PNG renderer", { timeout: 30_000 }, async () => {
     const inputs = Object.keys((await probe(false)).metafile.inputs);
     expect(inputs.filter((i) => /zod\/v4\/locales\//.test(i)).length).toBeGreaterThan(10);
     expect(inputs.some((i) => /pngjs/.test(i))).toBe(true);
     expect(leanZod.name).toBe("lean-zod");
+  });
+});
+
+/** The input files (source paths) of the given outputs. */
+const inputsOf = (metafile: Metafile, outputs: Iterable<string>) => [...outputs].flatMap((o) => Object.keys(metafile.outputs[o]!.inputs));
+
+// What only a few requests use, each to wait for its first use (by its source's path).
+const lazyParts: Record<string, RegExp> = {
+  "image codecs": /node_modules\/(jpeg-js|pngjs)\/|core\/src\/uploads\/image\.ts$/,
+  "S3 SDK": /node_modules\/@aws-sdk\/(client-s3|s3-request-presigner)\//,
+  "OpenAPI document and docs page": /functions\/src\/(openapi-document|routes\/docs-page)\.ts$/,
+  "QR codes": /node_modules\/qrcode\//,
+};
+
+describe("the API's bundle: what a cold start loads", () => {
+  const dir = mkdtempSync(join(out, "api-"));
+  let api: Promise<Metafile>;
+  // Built after the probes above are done with: both at once on a busy machine time them out.
+  beforeAll(() => {
+    api = bundle("api", dir);
+    return api.then(() => undefined);
+  }, 120_000);
+
+  it("is the entry and its static imports; the image codecs, S3 SDK, OpenAPI document and QR codes are not among them but are in the bundle", async () => {
+    const metafile = await api;
+    const parts = coldStart(metafile);
+    expect(parts.entry).toMatch(/index\.mjs$/);
+    const atStart = inputsOf(metafile, parts.coldStart.keys());
+    const later = inputsOf(metafile, parts.lazy.keys());
+    expect(atStart.some((i) => /packages\/functions\/src\/lambda\.ts$/.test(i))).toBe(true);
+    for (const [part, re] of Object.entries(lazyParts)) {
+      expect(atStart.filter((i) => re.test(i)), part).toEqual([]);
+      expect(later.some((i) => re.test(i)), part).toBe(true);
+    }
+  });
+
+  it("the S3 SDK is a bundle apart, found by its bare name from the entry and from a chunk", { timeout: 30_000 }, async () => {
+    await api;
+    const found = async (from: string) => {
+      const probe = join(dir, from, `probe-${Math.random().toString(36).slice(2)}.mjs`);
+      writeFileSync(probe, `export const sdk = await import(${JSON.stringify(s3Sdk.specifier)});`);
+      return Object.keys((await import(pathToFileURL(probe).href)).sdk).sort();
+    };
+    const names = ["DeleteObjectCommand", "GetObjectCommand", "PutObjectCommand", "S3Client", "getSignedUrl"];
+    expect(await found(".")).toEqual(names);
+    expect(await found("chunks")).toEqual(names);
+    // The function's own files name it only as that external import.
+    const own = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".mjs") && !f.startsWith("node_modules") && !f.includes("probe-"));
+    const texts = own.map((f) => readFileSync(join(dir, f), "utf8"));
+    expect(texts.filter((t) => t.includes(`import("${s3Sdk.specifier}")`))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("com.amazonaws.s3#")).length).toBe(0);
+  });
+
+  it("a lazy chunk works inside the bundle: the image codecs (CommonJS pngjs) decode and re-encode", { timeout: 30_000 }, async () => {
+    const probeDir = mkdtempSync(join(out, "lazy-"));
+    const { entryPoints: _entry, ...options } = bundleOptions("unused", probeDir);
+    const image = JSON.stringify(join(repoRoot, "packages/core/src/uploads/image.ts"));
+    const result = await build({
+      ...options,
+      stdin: { contents: `export const accept = async (b) => (await import(${image})).acceptImage(b);`, resolveDir: repoRoot, sourcefile: "probe.ts", loader: "ts" },
+    });
+    const parts = coldStart(result.metafile!);
+    expect(inputsOf(result.metafile!, parts.coldStart.keys()).filter((i) => lazyParts["image codecs"]!.test(i))).toEqual([]);
+    const { accept } = await import(pathToFileURL(join(probeDir, "stdin.mjs")).href);
+    const kept = await accept(pngBytes(40, 30));
+    expect({ type: kept.contentType, width: kept.width, height: kept.height }).toEqual({ type: "image/jpeg", width: 40, height: 30 });
+  });
+
+  it("negative control: imported statically, the codecs are on the cold-start path and coldStart() says so", { timeout: 30_000 }, async () => {
+    const probeDir = mkdtempSync(join(out, "static-"));
+    const { entryPoints: _entry, ...options } = bundleOptions("unused", probeDir);
+    const image = JSON.stringify(join(repoRoot, "packages/core/src/uploads/image.ts"));
+    const result = await build({
+      ...options,
+      stdin: { contents: `import { acceptImage } from ${image}; export const accept = acceptImage;`, resolveDir: repoRoot, sourcefile: "probe.ts", loader: "ts" },
+    });
+    const parts = coldStart(result.metafile!);
+    expect(inputsOf(result.metafile!, parts.coldStart.keys()).some((i) => lazyParts["image codecs"]!.test(i))).toBe(true);
   });
 });

@@ -67,7 +67,8 @@ export const smsSettingNames: string[] = [
 
 /**
  * The web app's headers at the edge: exactly what the local stage sends
- * (packages/local/src/web-headers.ts), plus HSTS, which only means something over HTTPS.
+ * (packages/local/src/web-headers.ts), plus HSTS, which only means something over HTTPS, and
+ * the upload bucket in the CSP's connect-src (`cloudContentSecurityPolicy`).
  * CloudFront takes the security headers as fields of their own and the rest as custom headers.
  */
 export const webHeaders = {
@@ -197,5 +198,27 @@ export const tableActions = {
 
 /** The outbox's read of the table's stream (the mapping uses the function's role). */
 export const streamActions = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
-/** The upload store writes each object once and reads it (packages/functions/src/s3-uploads.ts). */
+/**
+ * The upload store writes each object once and reads it (packages/functions/src/s3-uploads.ts);
+ * a presigned PUT is the API's own s3:PutObject, signed ahead for her browser.
+ */
 export const uploadActions = ["s3:PutObject", "s3:GetObject"];
+/** Direct uploads wait under this prefix; the API removes each once completed, the bucket forgets the rest. */
+export const incomingPrefix = "incoming/";
+export const incomingActions = ["s3:DeleteObject"];
+export const incomingExpiryDays = 1;
+
+/**
+ * The upload bucket's CORS: her browser PUTs a photo to a presigned URL. Any origin: the
+ * signature (made for her, for minutes, for one type and size) is what lets a PUT in, and CORS
+ * cannot stop a client that is not a browser anyway; naming the site's origin would make the
+ * bucket depend on the distribution, whose headers policy names the bucket (a cycle).
+ */
+export const uploadCors = { methods: ["PUT"], origins: ["*"], headers: ["content-type"], maxAgeSeconds: 3600 } as const;
+
+/**
+ * The web's CSP in the cloud: the local stage's, with the upload bucket's origin (its regional
+ * domain, as the presigned URLs have it) added for fetches, so PhotoField can PUT there.
+ */
+export const cloudContentSecurityPolicy = (uploadBucketDomain: string) =>
+  `${webHeaders.contentSecurityPolicy}; connect-src 'self' https://${uploadBucketDomain}`;

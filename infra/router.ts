@@ -3,7 +3,8 @@
 // the static site (their routes: infra/web.ts), so the session cookie is first-party and
 // SameSite=Lax works. Made before the functions, which need its address for links (PUBLIC_URL).
 import { API_VIEWER_HEADERS, VIEWER_ADDRESS_HEADER } from "./api-origin-request.ts";
-import { RATE_LIMITED_BODY_KEY, edgeRules, rateLimitedBody, webHeaders } from "./cloud-settings.ts";
+import { RATE_LIMITED_BODY_KEY, cloudContentSecurityPolicy, edgeRules, rateLimitedBody, webHeaders } from "./cloud-settings.ts";
+import { uploads } from "./storage.ts";
 
 // What CloudFront forwards to the API (infra/api-origin-request.ts): the viewer headers the API
 // reads, the viewer's address, all cookies and query strings — never the viewer's Host, which
@@ -23,7 +24,10 @@ export const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy("ApiOrigi
 const webHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy("WebHeaders", {
   comment: "jinguo web: CSP without inline script, no framing, nosniff, same-origin referrer, HSTS",
   securityHeadersConfig: {
-    contentSecurityPolicy: { contentSecurityPolicy: webHeaders.contentSecurityPolicy, override: true },
+    contentSecurityPolicy: {
+      contentSecurityPolicy: uploads.nodes.bucket.bucketRegionalDomainName.apply(cloudContentSecurityPolicy),
+      override: true,
+    },
     frameOptions: { frameOption: webHeaders.frameOptions, override: true },
     contentTypeOptions: { override: true },
     referrerPolicy: { referrerPolicy: webHeaders.referrerPolicy, override: true },

@@ -1,6 +1,7 @@
 // SST components (typed by .sst/platform from `sst install`: infra/tsconfig.json, `npm run typecheck`).
 // The table is built from the one definition in core: no key name is restated here.
 import { tableDefinition } from "../packages/core/src/table/index.ts";
+import { incomingExpiryDays, incomingPrefix, uploadCors } from "./cloud-settings.ts";
 
 const production = $app.stage === "production";
 
@@ -37,9 +38,15 @@ export const table = new sst.aws.Dynamo("Table", {
 // Uploaded files (entry photos). Private: SST blocks public access unless `access` is set and
 // enforces HTTPS; objects are encrypted with S3-managed keys.
 export const uploads = new sst.aws.Bucket("Uploads", {
-  // No browser CORS: uploads go through the API. Direct browser uploads (pre-signed PUT)
-  // would need a rule for the site's origin only.
-  cors: false,
+  // Her browser PUTs a photo to a presigned URL (cloud-settings uploadCors: why any origin).
+  cors: {
+    allowMethods: [...uploadCors.methods],
+    allowOrigins: [...uploadCors.origins],
+    allowHeaders: [...uploadCors.headers],
+    maxAge: `${uploadCors.maxAgeSeconds} seconds`,
+  },
+  // Direct uploads never completed (the API removes the completed ones).
+  lifecycle: [{ id: "incoming", prefix: incomingPrefix, expiresIn: `${incomingExpiryDays} day` }],
   transform: {
     bucket: (args) => {
       // A removed stage takes its objects along; production's bucket is kept (removal: retain).

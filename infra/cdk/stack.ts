@@ -49,7 +49,11 @@ import { repoRoot, type FunctionName } from "../bundle.ts";
 import { prebuild } from "../prebuilt.ts";
 import {
   apiCache,
+  cloudContentSecurityPolicy,
   deadLetterRetentionDays,
+  incomingActions,
+  incomingExpiryDays,
+  incomingPrefix,
   functionSettings,
   logRetentionDays,
   outboxStream,
@@ -59,6 +63,7 @@ import {
   streamActions,
   tableActions,
   uploadActions,
+  uploadCors,
   webHeaders,
 } from "../cloud-settings.ts";
 
@@ -119,7 +124,7 @@ export class JinguoStack extends Stack {
       });
     }
 
-    const privateBucket = (bucketId: string) =>
+    const privateBucket = (bucketId: string, more: Partial<s3.BucketProps> = {}) =>
       new s3.Bucket(this, bucketId, {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -128,8 +133,21 @@ export class JinguoStack extends Stack {
         removalPolicy: keep,
         // A stage that is removed takes its objects along (a custom resource empties the bucket).
         autoDeleteObjects: !production,
+        ...more,
       });
-    this.uploads = privateBucket("Uploads");
+    this.uploads = privateBucket("Uploads", {
+      // Her browser PUTs a photo to a presigned URL (cloud-settings uploadCors: why any origin).
+      cors: [
+        {
+          allowedMethods: uploadCors.methods.map((m) => m as s3.HttpMethods),
+          allowedOrigins: [...uploadCors.origins],
+          allowedHeaders: [...uploadCors.headers],
+          maxAge: uploadCors.maxAgeSeconds,
+        },
+      ],
+      // Direct uploads never completed (the API removes the completed ones).
+      lifecycleRules: [{ id: "incoming", prefix: incomingPrefix, expiration: Duration.days(incomingExpiryDays) }],
+    });
 
     // Read by the functions at cold start (…_SECRET_ARN), never placed in their environment.
     const sessionSecret = new secretsmanager.Secret(this, "SessionSecret", {
@@ -217,6 +235,7 @@ export class JinguoStack extends Stack {
     allowSecret(this.server, sessionSecret);
     allowSecret(this.server, smsSecret);
     this.server.addToRolePolicy(new iam.PolicyStatement({ actions: uploadActions, resources: [this.uploads.arnForObjects("*")] }));
+    this.server.addToRolePolicy(new iam.PolicyStatement({ actions: incomingActions, resources: [this.uploads.arnForObjects(`${incomingPrefix}*`)] }));
 
     // ── the outbox ─────────────────────────────────────────────────────────────────────────
     this.deadLetters = new sqs.Queue(this, "DeadLetters", {
@@ -317,7 +336,7 @@ export class JinguoStack extends Stack {
     const webHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, "WebHeaders", {
       comment: "巾帼活动平台 web: CSP without inline script, no framing, nosniff, same-origin referrer, HSTS",
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: webHeaders.contentSecurityPolicy, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: cloudContentSecurityPolicy(this.uploads.bucketRegionalDomainName), override: true },
         frameOptions: { frameOption: webHeaders.frameOptions as cloudfront.HeadersFrameOption, override: true },
         // The one value X-Content-Type-Options has: nosniff.
         contentTypeOptions: { override: true },

@@ -58,8 +58,10 @@ function headersTheApiReads(): string[] {
   }
   return [...names].sort();
 }
-// Set by API Gateway or by CloudFront on every request, whatever the policy says.
-const SET_BY_THE_PLATFORM = new Set(["host", "x-forwarded-proto", "content-length"]);
+// Set by API Gateway or by CloudFront on every request, whatever the policy says. If-None-Match
+// (the public reads' ETag, functions/src/cache.ts) is CloudFront's own: it answers a viewer's from
+// its cached copy, and sends its own to the API when it revalidates an expired one.
+const SET_BY_THE_PLATFORM = new Set(["host", "x-forwarded-proto", "content-length", "if-none-match"]);
 
 function only(t: Json, type: string): [string, Json] {
   const found = Object.entries(t.Resources as Json).filter(([, r]) => r.Type === type);
@@ -94,6 +96,14 @@ function namedIn(resource: Json): string[] {
   };
   walk(resource);
   return ids;
+}
+/** A template value as text: Fn::Join'd strings, with `${Logical.Attr}` / `${Logical}` where Fn::GetAtt / Ref stand. */
+function joined(v: any): string {
+  if (typeof v === "string") return v;
+  if (v?.["Fn::Join"]) return (v["Fn::Join"][1] as any[]).map(joined).join(v["Fn::Join"][0]);
+  if (v?.["Fn::GetAtt"]) return `\${${v["Fn::GetAtt"].join(".")}}`;
+  if (v?.Ref) return `\${${v.Ref}}`;
+  throw new Error(`not text: ${JSON.stringify(v)}`);
 }
 const secretIdNamed = (t: Json, construct: string) => byId(t, "AWS::SecretsManager::Secret", construct)[0];
 /** The distribution's behaviours: the default (web) and /api/*. */
@@ -378,7 +388,7 @@ const checks: Record<string, (t: Json) => void> = {
     expect(policy?.Type, "the web behaviour has a response headers policy of this stack").toBe("AWS::CloudFront::ResponseHeadersPolicy");
     const c = policy.Properties.ResponseHeadersPolicyConfig;
     const s = c.SecurityHeadersConfig;
-    const csp: string = s.ContentSecurityPolicy.ContentSecurityPolicy;
+    const csp = joined(s.ContentSecurityPolicy.ContentSecurityPolicy);
     const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src"));
     expect(scriptSrc, "a script-src").toBeDefined();
     expect(scriptSrc).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
@@ -388,9 +398,13 @@ const checks: Record<string, (t: Json) => void> = {
     expect(s.ContentTypeOptions).toBeDefined();
     expect(s.FrameOptions.FrameOption).toBe("DENY");
     expect(s.ReferrerPolicy.ReferrerPolicy).toBe("same-origin");
+    // The local stage's CSP, and fetches to the upload bucket (PhotoField's direct PUT) besides.
+    const bucket = byId(t, "AWS::S3::Bucket", "Uploads")[0];
+    const local = WEB_SECURITY_HEADERS["content-security-policy"];
+    expect(csp).toBe(`${local}; connect-src 'self' https://\${${bucket}.RegionalDomainName}`);
     // What a browser gets at the edge, header by header, equals what the local stage sends.
     const sent: Record<string, string> = {
-      "content-security-policy": csp,
+      "content-security-policy": local!,
       "x-frame-options": s.FrameOptions.FrameOption,
       "x-content-type-options": "nosniff",
       "referrer-policy": s.ReferrerPolicy.ReferrerPolicy,
@@ -400,6 +414,18 @@ const checks: Record<string, (t: Json) => void> = {
     for (const h of [s.ContentSecurityPolicy, s.FrameOptions, s.ContentTypeOptions, s.ReferrerPolicy, s.StrictTransportSecurity]) {
       expect(h.Override).toBe(true);
     }
+  },
+  "the upload bucket takes a browser's PUT to a presigned URL, forgets uncompleted uploads after a day; the API deletes only those": (t) => {
+    const [bucketId, bucket] = byId(t, "AWS::S3::Bucket", "Uploads");
+    expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
+      { AllowedMethods: ["PUT"], AllowedOrigins: ["*"], AllowedHeaders: ["content-type"], MaxAge: 3600 },
+    ]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([{ Id: "incoming", Prefix: "incoming/", ExpirationInDays: 1, Status: "Enabled" }]);
+    // Nothing else of the stack's buckets is open to a browser.
+    expect(byId(t, "AWS::S3::Bucket", "WebAssets")[1].Properties.CorsConfiguration).toBeUndefined();
+    const deletes = statementsOf(t, "Server").filter((st) => [st.Action].flat().some((a: string) => a === "s3:DeleteObject" || a === "s3:*"));
+    expect(deletes).toHaveLength(1);
+    expect(joined(deletes[0].Resource)).toBe(`\${${bucketId}.Arn}/incoming/*`);
   },
   "CloudFront compresses the web and /api": (t) => {
     const { web, api } = behaviours(t);
@@ -595,7 +621,15 @@ const breakages: Record<string, (t: Json) => void> = {
   "the web gets the local stage's headers, HSTS on top: CSP without inline script, frame-ancestors none, nosniff, same-origin referrer": (t) => {
     const [, policy] = only(t, "AWS::CloudFront::ResponseHeadersPolicy");
     const csp = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy;
-    csp.ContentSecurityPolicy = csp.ContentSecurityPolicy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+    const parts = csp.ContentSecurityPolicy["Fn::Join"][1];
+    parts[0] = parts[0].replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+  },
+  "the upload bucket takes a browser's PUT to a presigned URL, forgets uncompleted uploads after a day; the API deletes only those": (t) => {
+    // The API allowed to delete any upload, not only incoming ones.
+    const [bucketId] = byId(t, "AWS::S3::Bucket", "Uploads");
+    for (const st of statementsOf(t, "Server")) {
+      if ([st.Action].flat().includes("s3:DeleteObject")) st.Resource = { "Fn::Join": ["", [{ "Fn::GetAtt": [bucketId, "Arn"] }, "/*"]] };
+    }
   },
   "CloudFront compresses the web and /api": (t) => {
     delete behaviours(t).api.Compress;

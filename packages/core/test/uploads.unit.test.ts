@@ -3,7 +3,8 @@ import { mkdtempSync, statSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DomainError } from "@jinguo/core/errors";
-import { acceptImage, localUploadStore, orient, MAX_UPLOAD_BYTES } from "@jinguo/core/uploads";
+import { localUploadStore, MAX_UPLOAD_BYTES } from "@jinguo/core/uploads";
+import { acceptImage, orient } from "../src/uploads/image.ts";
 import {
   ascii,
   concat,

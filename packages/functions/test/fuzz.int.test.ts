@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { createApp, type Deps } from "@jinguo/functions";
 import { testApi, fixedClock, readResponse, ORIGIN, type TestApi } from "../../../test/harness.ts";
-import { openApiDocument, routeTable, type Route } from "../src/openapi.ts";
+import { routeTable, type Route } from "../src/openapi.ts";
+import { openApiDocument } from "../src/openapi-document.ts";
 import { ascii, concat, exifSegment, jpegBytes, pngBytes, pngHeaderOnly, withSegment } from "../../core/test/images.ts";
 
 /**

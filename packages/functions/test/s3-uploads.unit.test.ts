@@ -1,57 +1,23 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { S3Client } from "@aws-sdk/client-s3";
-import { s3UploadStore } from "../src/s3-uploads.ts";
+import { incomingKey } from "@jinguo/core/uploads";
+import { s3UploadStore, PRESIGNED_PUT_SECONDS } from "../src/s3-uploads.ts";
+import { BUCKET, fakeS3, type FakeS3 } from "./fake-s3.ts";
 
 /**
- * The cloud's upload store against a stand-in for S3 (path-style, one bucket, in memory) that
- * keeps what the real one would check: a signed request, the object's bytes and type, and
- * `If-None-Match: *` refusing a second write under the same key (412).
+ * The cloud's upload store against a stand-in for S3 (fake-s3.ts) that keeps what the real one
+ * would check: the object's bytes and type, `If-None-Match: *` refusing a second write under
+ * the same id (412), and a presigned PUT's signature.
  */
-const BUCKET = "jinguo-uploads-test";
-const objects = new Map<string, { bytes: Buffer; type: string }>();
-const seen: { method: string; url: string; headers: IncomingMessage["headers"] }[] = [];
-let server: Server;
-let client: S3Client;
-
-const xmlError = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
+let s3: FakeS3;
+let objects: FakeS3["objects"];
+let seen: FakeS3["seen"];
+let client: FakeS3["client"];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers });
-      const [, bucket, key] = /^\/([^/]+)\/([^?]+)/.exec(req.url!) ?? [];
-      if (bucket !== BUCKET || !key) return void res.writeHead(404, { "content-type": "application/xml" }).end(xmlError("NoSuchBucket"));
-      if (req.method === "PUT") {
-        if (req.headers["if-none-match"] === "*" && objects.has(key)) {
-          return void res.writeHead(412, { "content-type": "application/xml" }).end(xmlError("PreconditionFailed"));
-        }
-        objects.set(key, { bytes: Buffer.concat(chunks), type: String(req.headers["content-type"]) });
-        return void res.writeHead(200, { etag: '"1"' }).end();
-      }
-      if (req.method === "GET") {
-        const o = objects.get(key);
-        if (!o) return void res.writeHead(404, { "content-type": "application/xml" }).end(xmlError("NoSuchKey"));
-        return void res.writeHead(200, { "content-type": o.type, "content-length": o.bytes.length }).end(o.bytes);
-      }
-      res.writeHead(405).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  client = new S3Client({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    forcePathStyle: true,
-    region: "ap-east-1",
-    credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test-secret" },
-    // A stand-in without the SDK's default checksums' streaming body (its bytes are what S3 keeps).
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  s3 = await fakeS3();
+  ({ objects, seen, client } = s3);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => s3.close());
 
 /** An upload id (core/uploads UPLOAD_ID: "up" + 12 of [0-9a-z]). */
 const id = (n: number) => `up${"k".repeat(11)}${n}`;
@@ -92,5 +58,57 @@ describe("s3UploadStore", () => {
 
   it("other failures are not taken for a missing object", async () => {
     await expect(s3UploadStore({ bucket: "another-bucket", client }).get(id(4))).rejects.toMatchObject({ name: "NoSuchBucket" });
+  });
+});
+
+describe("s3UploadStore: direct uploads (a presigned PUT from the browser)", () => {
+  const store = () => s3UploadStore({ bucket: BUCKET, client });
+  const key = (n: number) => incomingKey("u0000000000test", id(n));
+  const put = (url: string, body: Uint8Array, type: string) => fetch(url, { method: "PUT", body, headers: { "content-type": type } });
+
+  it("signs a PUT of exactly the declared type and size, for ten minutes; the bytes are read back and removed", async () => {
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3, 4, 5]);
+    const before = Date.now();
+    const signed = await store().direct!.presignPut(key(5), "image/jpeg", bytes.length);
+    const url = new URL(signed.url);
+    expect(url.pathname).toBe(`/${BUCKET}/${key(5)}`);
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
+    expect(url.searchParams.get("X-Amz-Expires")).toBe(String(PRESIGNED_PUT_SECONDS));
+    // No checksum of an empty body, which S3 would hold the photo to.
+    expect([...url.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
+    expect(signed.headers).toEqual({ "content-type": "image/jpeg" });
+    expect(signed.expiresAt.getTime() - before).toBeGreaterThanOrEqual(PRESIGNED_PUT_SECONDS * 1000 - 1000);
+
+    expect((await put(signed.url, bytes, "image/jpeg")).status).toBe(200);
+    expect(objects.get(key(5))).toEqual({ bytes: Buffer.from(bytes), type: "image/jpeg" });
+    expect(await store().direct!.read(key(5))).toEqual(bytes);
+    await store().direct!.remove(key(5));
+    expect(objects.has(key(5))).toBe(false);
+    expect(await store().direct!.read(key(5))).toBeUndefined();
+  });
+
+  it("the signature holds the type, the length and the time: any other is refused by S3", async () => {
+    const bytes = new Uint8Array(100).fill(7);
+    const signed = await store().direct!.presignPut(key(6), "image/png", bytes.length);
+    expect((await put(signed.url, bytes, "image/jpeg")).status).toBe(403);
+    expect((await put(signed.url, new Uint8Array(101), "image/png")).status).toBe(403);
+    expect((await put(signed.url, new Uint8Array(99), "image/png")).status).toBe(403);
+    s3.setNow(() => new Date(Date.now() + (PRESIGNED_PUT_SECONDS + 5) * 1000));
+    try {
+      expect((await put(signed.url, bytes, "image/png")).status).toBe(403);
+    } finally {
+      s3.setNow(() => new Date());
+    }
+    expect(objects.has(key(6))).toBe(false);
+    // Negative control: as signed, it goes.
+    expect((await put(signed.url, bytes, "image/png")).status).toBe(200);
+  });
+
+  it("only incoming keys reach S3 this way", async () => {
+    const before = seen.length;
+    await expect(store().direct!.presignPut(id(7), "image/png", 10)).rejects.toThrow(/not an incoming upload key/);
+    await expect(store().direct!.read("incoming/../up")).rejects.toThrow(/not an incoming upload key/);
+    await expect(store().direct!.remove(`incoming/u1/${id(7)}/x`)).rejects.toThrow(/not an incoming upload key/);
+    expect(seen.length).toBe(before);
   });
 });

@@ -81,7 +81,9 @@ function compile(list: readonly string[]): Automaton {
   return a;
 }
 
-const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
+// Made on first use: a Segmenter loads ICU's break rules (~12 ms), which no cold start should
+// pay for the few requests that screen an entry.
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * The text as the automaton reads it — normalised code points — each with the span of the
@@ -92,6 +94,7 @@ function normalised(text: string) {
   const cps: number[] = [];
   const from: number[] = [];
   const to: number[] = [];
+  graphemes ??= new Intl.Segmenter("und", { granularity: "grapheme" });
   for (const { segment, index } of graphemes.segment(text)) {
     for (const ch of normalize(segment)) {
       cps.push(ch.codePointAt(0)!);

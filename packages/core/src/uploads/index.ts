@@ -1,15 +1,21 @@
 import { getItem, putItem, updateItem, isConditionFailed, type Db, type TxOp, type Update } from "../db/index.ts";
 import { keys } from "../table/index.ts";
 import { newId } from "../ids/index.ts";
-import { fail } from "../errors/index.ts";
+import { DomainError, fail } from "../errors/index.ts";
 import { hit, type Limit } from "../rate-limit/index.ts";
 import { isOrganiser, type Actor } from "../identity/access.ts";
 import type { Clock } from "../clock/index.ts";
-import { acceptImage, type ImageType } from "./image.ts";
+import { IMAGE_TYPES, MAX_UPLOAD_BYTES, type ImageType } from "./limits.ts";
 import { UPLOAD_ID, type UploadStore } from "./store.ts";
 
-export * from "./image.ts";
+export * from "./limits.ts";
 export * from "./store.ts";
+
+/**
+ * The codecs (image.ts: jpeg-js, pngjs), loaded with the first image rather than at every cold
+ * start: most requests carry none. A chunk of its own in the functions' bundles (infra/bundle.ts).
+ */
+export const imageCodecs = () => import("./image.ts");
 
 /** An uploaded image's metadata; its bytes are in the UploadStore under the same id. */
 export interface Upload {
@@ -48,6 +54,7 @@ export async function saveUpload(
   deps: UploadDeps,
   input: { ownerId: string; bytes: Uint8Array; contentType?: string },
 ): Promise<Upload> {
+  const { acceptImage } = await imageCodecs();
   const image = acceptImage(input.bytes, input.contentType);
   const upload: Upload = {
     id: newId("up"),
@@ -61,6 +68,58 @@ export async function saveUpload(
   };
   await deps.store.put(upload.id, image.bytes, image.contentType);
   await putItem(deps.db, { ...keys.upload(upload.id), ...upload }, { expression: "attribute_not_exists(pk)" });
+  return upload;
+}
+
+/** Where a direct upload's bytes wait: under her own id, so no one else can complete it. */
+export const incomingKey = (ownerId: string, intentId: string) => `incoming/${ownerId}/${intentId}`;
+/** What `incomingKey` makes, and nothing else (checked again where the key reaches the store). */
+export const INCOMING_KEY = /^incoming\/[0-9a-z]{1,40}\/up[0-9a-z]{12}$/;
+
+/** A direct upload begun: where her browser puts the bytes, and the id that completes it. */
+export interface UploadIntent {
+  id: string;
+  put: { method: "PUT"; url: string; headers: Record<string, string>; expiresAt: string };
+}
+
+/**
+ * The first half of a direct upload (a store with `direct`, the cloud's): a signed PUT for
+ * exactly this type and size. The declared type and size are checked as a multipart upload's
+ * would be (415, 413) before anything is signed; the bytes themselves are checked on completion.
+ * 404 where the store takes no direct uploads (the local stage: POST /api/uploads).
+ */
+export async function startDirectUpload(
+  deps: { store: UploadStore },
+  input: { ownerId: string; contentType: string; size: number },
+): Promise<UploadIntent> {
+  const direct = deps.store.direct ?? fail("NOT_FOUND");
+  if (input.size > MAX_UPLOAD_BYTES) fail("PAYLOAD_TOO_LARGE", { maxBytes: MAX_UPLOAD_BYTES });
+  const contentType = IMAGE_TYPES.find((t) => t === input.contentType) ?? fail("UNSUPPORTED_MEDIA_TYPE", { reason: "IMAGE_TYPE" });
+  const id = newId("up");
+  const put = await direct.presignPut(incomingKey(input.ownerId, id), contentType, input.size);
+  return { id, put: { method: "PUT", url: put.url, headers: put.headers, expiresAt: put.expiresAt.toISOString() } };
+}
+
+/**
+ * The second half: the bytes she put are read back and taken as any upload is (saveUpload:
+ * JPEG or PNG by their first bytes, re-encoded, 413/415 otherwise), under an id of their own.
+ * 404 UPLOAD_NOT_FOUND when nothing is there: never put, expired, completed already, or another
+ * person's intent. The incoming copy goes once it is kept or refused; after any other failure
+ * it stays, so trying again needs no second transfer.
+ */
+export async function completeDirectUpload(deps: UploadDeps, input: { ownerId: string; intentId: string }): Promise<Upload> {
+  const direct = deps.store.direct ?? fail("NOT_FOUND");
+  if (!UPLOAD_ID.test(input.intentId)) fail("UPLOAD_NOT_FOUND");
+  const key = incomingKey(input.ownerId, input.intentId);
+  const bytes = (await direct.read(key)) ?? fail("UPLOAD_NOT_FOUND");
+  let upload: Upload;
+  try {
+    upload = await saveUpload(deps, { ownerId: input.ownerId, bytes });
+  } catch (err) {
+    if (err instanceof DomainError) await direct.remove(key);
+    throw err;
+  }
+  await direct.remove(key);
   return upload;
 }
 

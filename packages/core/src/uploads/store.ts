@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ImageType } from "./limits.ts";
 
 /** An upload's id: `up` + 12 base32 characters (core/ids). The only name its bytes are ever kept under. */
 export const UPLOAD_ID = /^up[0-9a-z]{12}$/;
@@ -12,6 +13,27 @@ export interface UploadStore {
   put(id: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** undefined when nothing is kept under this id */
   get(id: string): Promise<Uint8Array | undefined>;
+  /** Present where a browser can send the bytes to the store itself (the cloud's bucket). */
+  direct?: DirectUploads;
+}
+
+/**
+ * Uploads that go from her browser to the store, past the API: in the cloud, API Gateway takes
+ * no body over ~4.4 MB on its way to Lambda, and a phone photo is often more. The bytes wait
+ * under an incoming key (core/uploads `incomingKey`) until `completeDirectUpload` checks and
+ * re-encodes them like any other upload; what is never completed expires on its own (infra/).
+ */
+export interface DirectUploads {
+  /**
+   * Where to PUT exactly `size` bytes of `contentType`, for a few minutes: the type and the
+   * length are part of the signature, so the store refuses any other. `headers` are those she
+   * must send (the length is the body's own).
+   */
+  presignPut(key: string, contentType: ImageType, size: number): Promise<{ url: string; headers: Record<string, string>; expiresAt: Date }>;
+  /** What was put under the key; undefined when nothing was (or it expired). */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /** Gone from the incoming keys; nothing there is nothing to do. */
+  remove(key: string): Promise<void>;
 }
 
 /**
@@ -39,5 +61,4 @@ export function localUploadStore(dir: string): UploadStore {
   };
 }
 
-// The cloud's store (the upload bucket) is not here yet: it needs @aws-sdk/client-s3, which is
-// not installed (README, "Not yet").
+// The cloud's store (the upload bucket) is packages/functions/src/s3-uploads.ts.
