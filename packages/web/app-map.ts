@@ -1,27 +1,33 @@
 /**
  * The web app's map, read from its sources with the TypeScript parser (Node only, never in the
  * browser): its routes and the message areas each route's page loads (src/routes.ts), the
- * import graph of src/, which areas are sure to be loaded when each file runs, and the message
- * keys each file names. vite.config.ts uses it to write .vite/app-map.json (the service worker's
- * precache and the bytes bench read it); the unit tests use it to prove that a participant page
- * can show no raw key and loads no organiser, judge or desk code.
+ * import graph of src/, the message keys each file names, and from those the tables of words
+ * the browser loads (the shell's, each participant page's own: wordTables). vite.config.ts makes
+ * those tables and writes .vite/app-map.json (the service worker's precache and the bytes bench
+ * read it); the unit tests use it to prove that no page can show a raw key and that a
+ * participant's page loads no organiser, judge or desk code.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
-import type { MessageArea } from "../core/src/messages/index.ts";
+import { errorMessages, fieldMessages, type MessageArea } from "../core/src/messages/index.ts";
 
 export type RouteInfo = {
   /** the route's path pattern, as in routes.ts ("/campaigns/:id") */
   path: string;
   /** the page module, absolute */
   page: string;
-  /** message areas the page loads besides the common one (none: a participant page) */
+  /** areas of the message table the page loads whole (none: a participant's page) */
   areas: MessageArea[];
 };
 
-/** The areas any page may name; "common" is always loaded, by the entry itself. */
-export const PAGE_AREAS = ["organiser", "judge", "desk"] as const satisfies readonly MessageArea[];
+/**
+ * The areas of core's table a page may name, each loaded whole with it. A participant's page
+ * names none: the common area is cut for her (wordTables), into the shell's words and each
+ * page's own. An organiser's, judge's or desk page names "common" too: whole, it costs her one
+ * table more, where a table of its own would cost every phone a loader in the entry.
+ */
+export const PAGE_AREAS = ["common", "organiser", "judge", "desk"] as const satisfies readonly MessageArea[];
 
 export const webRoot = dirname(new URL(import.meta.url).pathname);
 export const srcDir = join(webRoot, "src");
@@ -124,48 +130,72 @@ export function readSourceGraph(dir = srcDir): Map<string, SourceFile> {
   return graph;
 }
 
+/** What runs from `start`: its imports, deeply, and its own import()s (not the router's of the pages). */
+export function reachFrom(start: string, graph = readSourceGraph()): Set<string> {
+  const seen = new Set<string>();
+  const queue = [start];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const node = graph.get(file);
+    if (!node) continue;
+    queue.push(...node.imports);
+    if (file !== routesFile) queue.push(...node.dynamicImports);
+  }
+  return seen;
+}
+
 /**
- * For each file, the message areas sure to be loaded whenever its code runs: the entry and what
- * it imports run with the common area only; a route's page (and all it imports) with the common
- * area and the page's own. A file reached from several places gets only what all of them load.
- * A page's own import() of a local module counts as an import (it runs within that page); the
- * router's import() of the pages in routes.ts do not (each page is a start of its own).
+ * The tables of words the app loads, each a chunk per language: the shell's (what the entry
+ * loads before it draws), an area of core's table a page names ("organiser"), and a page's own
+ * ("pages/Home": what its modules name of the common area beyond the shell's).
  */
-export function areasByFile(routes: RouteInfo[], graph = readSourceGraph()): Map<string, Set<string>> {
-  const result = new Map<string, Set<string>>();
-  const reach = (start: string, areas: Set<string>) => {
-    const seen = new Set<string>();
-    const queue = [start];
-    while (queue.length) {
-      const file = queue.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const had = result.get(file);
-      result.set(file, had ? new Set([...had].filter((a) => areas.has(a))) : new Set(areas));
-      const node = graph.get(file);
-      if (!node) continue;
-      queue.push(...node.imports);
-      if (file !== routesFile) queue.push(...node.dynamicImports);
-    }
-  };
-  reach(entryFile, new Set(["common"]));
-  for (const route of routes) reach(route.page, new Set(["common", ...route.areas]));
-  return result;
+export const SHELL = "shell";
+export const pageTableOf = (page: string) => relative(srcDir, page).replaceAll("\\", "/").replace(/\.tsx?$/, "");
+
+/**
+ * One start of the app, what runs from it and the tables sure to be loaded then: the entry with
+ * the shell's words; a route's page with the shell's, its areas and its own (if it has words of
+ * its own). A page's own import() of a local module runs within it and counts; the router's
+ * import() of the pages in routes.ts does not (each page is a start of its own).
+ */
+export type Visit = { start: string; route?: RouteInfo; tables: string[]; files: Set<string> };
+
+export function visitsOf(routes: RouteInfo[], graph = readSourceGraph()): Visit[] {
+  return [
+    { start: entryFile, tables: [SHELL], files: reachFrom(entryFile, graph) },
+    ...routes.map((route) => ({
+      start: route.page,
+      route,
+      tables: [SHELL, ...route.areas, pageTableOf(route.page)],
+      files: reachFrom(route.page, graph),
+    })),
+  ];
 }
 
 /** The files a participant's visit can run: the entry's and every participant page's. */
 export function participantFiles(routes: RouteInfo[], graph = readSourceGraph()): Set<string> {
-  const areas = areasByFile(routes.filter(isParticipantRoute), graph);
-  return new Set(areas.keys());
+  return new Set(visitsOf(routes.filter(isParticipantRoute), graph).flatMap((v) => [...v.files]));
 }
 
 export type KeyUse = { key: string; line: number };
 export type KeyPattern = { pattern: string; regex: RegExp; line: number };
 
 /**
+ * i18n.ts's functions that show a key the server chose: errorText() any error code, and
+ * fieldErrorText() any field's reason. A file that calls one names every key it may show.
+ */
+export const SERVER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  errorText: Object.keys(errorMessages),
+  fieldErrorText: Object.keys(fieldMessages),
+};
+
+/**
  * The message keys a file names: every string literal that is a key of the table (wherever it
- * is: in tr("…"), a Record of keys, a ternary), and every template literal shaped like a key
- * (`kind.${kind}`) that matches at least one key — it may become any key it matches.
+ * is: in tr("…"), a Record of keys, a ternary), every template literal shaped like a key
+ * (`kind.${kind}`) that matches at least one key — it may become any key it matches — and every
+ * call of errorText() or fieldErrorText(), as the keys it may show (SERVER_KEYS).
  */
 export function keysNamedIn(file: string, allKeys: ReadonlySet<string>): { keys: KeyUse[]; patterns: KeyPattern[] } {
   const source = parse(file);
@@ -182,6 +212,9 @@ export function keysNamedIn(file: string, allKeys: ReadonlySet<string>): { keys:
       const regex = new RegExp(`^${parts.map(escape).join("[\\w-]+")}$`);
       const text = [node.head.text, ...node.templateSpans.map((s) => `\${…}${s.literal.text}`)].join("");
       if ([...allKeys].some((k) => regex.test(k))) patterns.push({ pattern: text, regex, line: line(node) });
+    } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && Object.hasOwn(SERVER_KEYS, node.expression.text)) {
+      const shown = SERVER_KEYS[node.expression.text]!;
+      patterns.push({ pattern: `${node.expression.text}(…)`, regex: new RegExp(`^(?:${shown.map(escape).join("|")})$`), line: line(node) });
     }
   });
   return { keys, patterns };
@@ -210,4 +243,38 @@ export function missingKeys(
     }
   }
   return problems;
+}
+
+/** Every key the files name, literally or as a built key (`kind.${k}`: every key it can be). */
+export function keysNamedBy(files: Iterable<string>, allKeys: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) {
+    const { keys, patterns } = keysNamedIn(file, allKeys);
+    for (const use of keys) out.add(use.key);
+    for (const p of patterns) for (const key of allKeys) if (p.regex.test(key)) out.add(key);
+  }
+  return out;
+}
+
+/**
+ * How the common area is cut for the browser (vite.config.ts makes a chunk of each, per
+ * language): the shell's words are what the entry's modules name (its error panel: every error
+ * code); a page's own are what its modules name of the common area that neither the shell nor
+ * the areas it loads hold. A page without words of its own has no table.
+ */
+export function wordTables(
+  routes: RouteInfo[],
+  areaKeys: Readonly<Record<MessageArea, ReadonlySet<string>>>,
+  allKeys: ReadonlySet<string>,
+  graph = readSourceGraph(),
+): Record<string, string[]> {
+  const [entry, ...pages] = visitsOf(routes, graph);
+  const named = (files: Set<string>) => [...keysNamedBy(files, allKeys)].filter((k) => areaKeys.common.has(k));
+  const shell = new Set(named(entry!.files));
+  const tables: Record<string, string[]> = { [SHELL]: [...shell].sort() };
+  for (const visit of pages) {
+    const own = named(visit.files).filter((k) => !shell.has(k) && !visit.route!.areas.some((a) => areaKeys[a].has(k)));
+    if (own.length) tables[pageTableOf(visit.start)] = own.sort();
+  }
+  return tables;
 }

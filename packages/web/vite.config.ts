@@ -5,14 +5,14 @@ import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
 import { VitePWA } from "vite-plugin-pwa";
 import type { ManifestTransform } from "workbox-build";
-import { LOCALES, messageAreas, type Locale, type MessageArea } from "../core/src/messages/index.ts";
-import { isParticipantRoute, readRoutes, webRoot, type RouteInfo } from "./app-map.ts";
+import { LOCALES, messageAreas, messages, type Entry, type Locale, type MessageArea } from "../core/src/messages/index.ts";
+import { PAGE_AREAS, SHELL, isParticipantRoute, pageTableOf, readRoutes, srcDir, webRoot, wordTables, type RouteInfo } from "./app-map.ts";
 
 const coreSrc = fileURLToPath(new URL("../core/src/", import.meta.url));
 
 /**
  * The browser takes nothing from core at run time: the message table reaches it only as the
- * per-area, per-language tables below (and types, which leave nothing behind). A value imported
+ * tables of words below, one per language (and types, which leave nothing behind). A value imported
  * from core — `t`, `messages` — would bring every area in both languages back into the bundle;
  * anything else would drag in DynamoDB and the AWS SDK. So the build fails loudly instead.
  */
@@ -27,7 +27,7 @@ function browserSafeCore(): Plugin {
       }
       if (file.startsWith(coreSrc)) {
         this.error(
-          `The web app may take only types from core, not ${file}: use \`import type\`, and tr() from i18n.ts for messages (they come per area and language from virtual:messages/…).`,
+          `The web app may take only types from core, not ${file}: use \`import type\`, and tr() from i18n.ts for messages (they come per table and language from virtual:messages/…).`,
         );
       }
       return null;
@@ -36,39 +36,102 @@ function browserSafeCore(): Plugin {
 }
 
 const MESSAGES = "virtual:messages/";
+/** The loaders of every table, and which route's page has a table of its own (i18n.ts). */
+const TABLES = "virtual:message-tables";
 
 /**
- * `virtual:messages/<area>/<locale>`: one area of core's message table in one language, as a
- * plain `{ key: text }` made at build time, so each is a chunk of its own that i18n.ts loads
- * only when a page of that area is shown in that language. Text messages (SMS) are in no area.
+ * What the browser's tables hold: each area of core's table whole, for the pages that name it,
+ * and the common area cut into the shell's words and each page's own by what their modules name
+ * (app-map.ts, wordTables). Worked out again when a source changes (the dev server), once per
+ * build.
  */
-function messageTables(): Plugin {
+function wordCut() {
+  type Cut = { tables: Record<string, Readonly<Record<string, Entry>>>; pageTables: Record<string, string> };
+  const compute = (): Cut => {
+    const routes = readRoutes();
+    const areaKeys = Object.fromEntries(Object.entries(messageAreas).map(([area, table]) => [area, new Set(Object.keys(table))])) as Record<MessageArea, Set<string>>;
+    const common: Record<string, Entry> = messageAreas.common;
+    const words = wordTables(routes, areaKeys, new Set(Object.keys(messages)));
+    return {
+      tables: {
+        ...Object.fromEntries(Object.entries(words).map(([table, keys]) => [table, Object.fromEntries(keys.map((k) => [k, common[k]!]))])),
+        ...Object.fromEntries(PAGE_AREAS.map((area) => [area, messageAreas[area] as Record<string, Entry>])),
+      },
+      pageTables: Object.fromEntries(routes.flatMap((r) => (words[pageTableOf(r.page)] ? [[r.path, pageTableOf(r.page)]] : []))),
+    };
+  };
+  let cut: Cut | undefined;
   return {
-    name: "jinguo:message-tables",
-    resolveId(id) {
-      return id.startsWith(MESSAGES) ? `\0${id}` : null;
-    },
-    load(id) {
-      if (!id.startsWith(`\0${MESSAGES}`)) return null;
-      const [area, locale] = id.slice(MESSAGES.length + 1).split("/") as [MessageArea, Locale];
-      const table = messageAreas[area] as Record<string, Record<Locale, string>> | undefined;
-      if (!table || !(LOCALES as readonly string[]).includes(locale)) this.error(`No message table ${id.slice(1)}`);
-      const texts = Object.fromEntries(Object.entries(table).map(([key, entry]) => [key, entry[locale]]));
-      return `export default ${JSON.stringify(texts)};`;
+    /** every table, by name ("shell", "pages/Home", "organiser"), with its entries */
+    tables: () => (cut ??= compute()).tables,
+    /** route path → the page's own table, for the pages that have one */
+    pageTables: () => (cut ??= compute()).pageTables,
+    reset: () => {
+      cut = undefined;
     },
   };
 }
 
-/** The chunk of one area's messages in one language, by its module (`\0virtual:messages/common/zh-CN`). */
-const messagesChunkName = (id: string) => `messages-${id.slice(MESSAGES.length + 1).replace("/", "-")}`;
+/** The tables a route's page loads: the shell's, its areas, its own (if it has words of its own). */
+function tablesOfRoute(words: ReturnType<typeof wordCut>, route: RouteInfo): string[] {
+  const own = words.pageTables()[route.path];
+  return [SHELL, ...route.areas, ...(own ? [own] : [])];
+}
+
+/**
+ * `virtual:messages/<table>/<locale>`: one table of words in one language, as a plain
+ * `{ key: text }` made at build time, so each is a chunk of its own that i18n.ts loads only when
+ * a page that shows it is shown in that language; `virtual:message-tables`, a loader of each.
+ * Text messages (SMS) are in no table.
+ */
+function messageTables(words: ReturnType<typeof wordCut>): Plugin {
+  const ours = (id: string) => id.startsWith(`\0${MESSAGES}`) || id === `\0${TABLES}`;
+  return {
+    name: "jinguo:message-tables",
+    buildStart() {
+      words.reset();
+    },
+    resolveId(id) {
+      return id.startsWith(MESSAGES) || id === TABLES ? `\0${id}` : null;
+    },
+    load(id) {
+      if (!ours(id)) return null;
+      const tables = words.tables();
+      if (id === `\0${TABLES}`) {
+        const loaders = Object.keys(tables).map(
+          (table) =>
+            `${JSON.stringify(table)}: { ${LOCALES.map((l) => `${JSON.stringify(l)}: () => import(${JSON.stringify(`${MESSAGES}${table}/${l}`)})`).join(", ")} }`,
+        );
+        return `export const tables = {\n${loaders.join(",\n")}\n};\nexport const pageTables = ${JSON.stringify(words.pageTables())};\n`;
+      }
+      const path = id.slice(MESSAGES.length + 1);
+      const locale = path.slice(path.lastIndexOf("/") + 1) as Locale;
+      const table = tables[path.slice(0, path.lastIndexOf("/"))];
+      if (!table || !(LOCALES as readonly string[]).includes(locale)) this.error(`No message table ${id.slice(1)}`);
+      const texts = Object.fromEntries(Object.entries(table).map(([key, entry]) => [key, entry[locale]]));
+      return `export default ${JSON.stringify(texts)};`;
+    },
+    // the dev server: a page that names another key gets it without a restart
+    hotUpdate({ file }) {
+      if (!file.startsWith(srcDir) && !file.startsWith(`${coreSrc}messages/`)) return;
+      words.reset();
+      const graph = this.environment.moduleGraph;
+      for (const [id, node] of graph.idToModuleMap) if (ours(id)) graph.invalidateModule(node);
+    },
+  };
+}
+
+/** The chunk of one table in one language, by its module (`\0virtual:messages/pages/Home/zh-CN`). */
+const messagesChunkName = (id: string) => `messages-${id.slice(MESSAGES.length + 1).replaceAll("/", "-")}`;
 
 type Chunk = { file: string; imports: string[]; dynamicImports: string[]; css: string[]; modules: string[]; facade?: string };
 
 /** What the build made, beside Vite's manifest: routes, chunks and their modules, the shell. */
 export type AppMap = {
-  routes: { path: string; page: string; areas: MessageArea[] }[];
+  /** each route, with the tables of words its page loads (the shell's first) */
+  routes: { path: string; page: string; areas: MessageArea[]; tables: string[] }[];
   entry: string;
-  /** chunk file of each page module (src/pages/X.tsx) and of each message table (area/locale) */
+  /** chunk file of each page module (src/pages/X.tsx) and of each table of words (`table/locale`) */
   pageChunks: Record<string, string>;
   messageChunks: Record<string, string>;
   chunks: Record<string, Chunk>;
@@ -97,7 +160,7 @@ export function closure(chunks: Record<string, Chunk>, start: string): string[] 
 export function firstVisit(map: AppMap, route: AppMap["routes"][number], locale: Locale = "zh-CN"): string[] {
   const page = map.pageChunks[route.page];
   if (!page) throw new Error(`No chunk for ${route.page}`);
-  const starts = [map.entry, page, ...["common", ...route.areas].map((a) => map.messageChunks[`${a}/${locale}`] ?? "")];
+  const starts = [map.entry, page, ...route.tables.map((t) => map.messageChunks[`${t}/${locale}`] ?? "")];
   return [...new Set(starts.flatMap((s) => closure(map.chunks, s)))];
 }
 
@@ -106,7 +169,7 @@ export function firstVisit(map: AppMap, route: AppMap["routes"][number], locale:
  * participant route's first visit in Chinese. The organiser's, judge's and desk's chunks stay
  * out (the runtime cache keeps those once opened), and so does English.
  */
-function appMap(shell: { files: Set<string> }): Plugin {
+function appMap(shell: { files: Set<string> }, words: ReturnType<typeof wordCut>): Plugin {
   let routes: RouteInfo[] = [];
   let outDir = "";
   return {
@@ -144,12 +207,12 @@ function appMap(shell: { files: Set<string> }): Plugin {
         for (const route of routes) if (output.moduleIds.includes(route.page)) pageChunks[rel(route.page)] = output.fileName;
       }
       const map: AppMap = {
-        routes: routes.map((r) => ({ path: r.path, page: rel(r.page), areas: r.areas })),
+        routes: routes.map((r) => ({ path: r.path, page: rel(r.page), areas: r.areas, tables: tablesOfRoute(words, r) })),
         entry,
         pageChunks,
         messageChunks,
         chunks,
-        restricted: restrictedModules(this, routes, rel),
+        restricted: restrictedModules(this, routes, rel, (r) => tablesOfRoute(words, r)),
         shell: [],
       };
       const files = new Set(map.routes.filter(isParticipantRoute).flatMap((r) => firstVisit(map, r)));
@@ -170,13 +233,14 @@ function appMap(shell: { files: Set<string> }): Plugin {
 /**
  * The modules reached from an organiser's, judge's or desk page and not from the entry or a
  * participant's page (whose walk stops at those pages: a participant page importing one would
- * still count it as theirs, and the bench would say so). Found on the build's own module graph,
- * so packages (a QR scanner) are in it too.
+ * still count it as theirs, and the bench would say so), and the tables of words no participant
+ * loads. Found on the build's own module graph, so packages (a QR scanner) are in it too.
  */
 function restrictedModules(
   ctx: { getModuleInfo(id: string): { importedIds: readonly string[]; dynamicallyImportedIds: readonly string[]; isEntry: boolean } | null; getModuleIds(): IterableIterator<string> },
   routes: RouteInfo[],
   rel: (id: string) => string,
+  tablesOf: (route: RouteInfo) => string[],
 ): string[] {
   const restrictedPages = new Set(routes.filter((r) => !isParticipantRoute(r)).map((r) => r.page));
   const walk = (starts: string[], stopAt: Set<string>) => {
@@ -189,19 +253,25 @@ function restrictedModules(
       const info = ctx.getModuleInfo(id);
       if (!info) continue;
       queue.push(...info.importedIds);
-      // a page's own import() belongs to it; the router's import() of every page does not
-      if (!id.endsWith("/src/routes.ts")) queue.push(...info.dynamicallyImportedIds);
+      // a page's own import() belongs to it; the router's import() of every page does not, nor
+      // the loaders' of every table (which tables a page loads, tablesOf says)
+      if (!id.endsWith("/src/routes.ts") && id !== `\0${TABLES}`) queue.push(...info.dynamicallyImportedIds);
     }
     return seen;
   };
   const entries = [...ctx.getModuleIds()].filter((id) => ctx.getModuleInfo(id)?.isEntry);
   const open = walk([...entries, ...routes.filter(isParticipantRoute).map((r) => r.page)], restrictedPages);
   const closed = walk([...restrictedPages], new Set());
-  const areaTables = [...ctx.getModuleIds()].filter((id) => id.startsWith(`\0${MESSAGES}`) && !id.startsWith(`\0${MESSAGES}common/`));
-  return [...new Set([...closed, ...areaTables])].filter((id) => !open.has(id) || restrictedPages.has(id)).map(rel).sort();
+  const participantTables = new Set(routes.filter(isParticipantRoute).flatMap(tablesOf));
+  const closedTables = [...ctx.getModuleIds()].filter(
+    (id) => id.startsWith(`\0${MESSAGES}`) && !participantTables.has(id.slice(MESSAGES.length + 1, id.lastIndexOf("/"))),
+  );
+  return [...[...closed].filter((id) => !open.has(id) || restrictedPages.has(id)), ...closedTables].map(rel).sort();
 }
 
 const shell = { files: new Set<string>() };
+/** The tables of words, shared by the plugin that makes them and the one that maps the build. */
+const words = wordCut();
 
 /**
  * The precache: index.html and the participant's shell only (see appMap), whatever the glob
@@ -216,9 +286,9 @@ const keepShell: ManifestTransform = async (entries) => {
 export default defineConfig({
   plugins: [
     browserSafeCore(),
-    messageTables(),
+    messageTables(words),
     solid(),
-    appMap(shell),
+    appMap(shell, words),
     VitePWA({
       registerType: "autoUpdate",
       // pwa.ts registers it from our own bundle: the CSP allows no inline script
@@ -287,6 +357,11 @@ export default defineConfig({
           const id = chunk.facadeModuleId ?? "";
           return id.startsWith(`\0${MESSAGES}`) ? `assets/${messagesChunkName(id)}-[hash].js` : "assets/[name]-[hash].js";
         },
+        // Everything the entry imports, in one file with it: as Rolldown cuts them by who shares
+        // what, they are four files and 2 KB more gzip before the first page. Not what those
+        // modules import and nothing uses: the router's createAsync module imports solid-js/store
+        // for createAsyncStore, which then stays out of the entry once no page uses that.
+        codeSplitting: { groups: [{ name: "app", tags: ["$initial"], includeDependenciesRecursively: false }] },
       },
     },
   },

@@ -6,8 +6,8 @@
  * the message tables, each chunk's modules, the modules only organiser, judge or desk pages use):
  *
  * - a route's first visit: the entry and its static imports (deeply), the route's page chunk and
- *   its static imports, and the message tables it shows in Chinese (the common area; a
- *   participant page has no other), with their CSS. Each file compressed alone, as sent:
+ *   its static imports, and the tables of words it loads in Chinese (the shell's and the page's
+ *   own; a participant page has no area of its own), with their CSS. Each file compressed alone, as sent:
  *   gzip (level 9) and brotli (quality 11).
  * - whether any organiser, judge or desk module is among them: it must not be (the bench fails).
  *   The same check on /organiser must find some, or the check itself is broken (a control).
@@ -27,7 +27,7 @@ const GOAL_HOME_JS_GZIP = 30 * 1024;
 
 type ManifestChunk = { file: string; src?: string; isEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[] };
 type AppMap = {
-  routes: { path: string; page: string; areas: string[] }[];
+  routes: { path: string; page: string; areas: string[]; tables: string[] }[];
   entry: string;
   pageChunks: Record<string, string>;
   messageChunks: Record<string, string>;
@@ -91,7 +91,7 @@ const messageFiles = new Set(Object.values(map.messageChunks));
 function firstVisit(route: AppMap["routes"][number]): Visit {
   const files = closure(entryKey!);
   closure(keyOf(map.pageChunks[route.page], route.page), files);
-  for (const area of ["common", ...route.areas]) closure(keyOf(map.messageChunks[`${area}/zh-CN`], `the ${area} messages`), files);
+  for (const table of route.tables) closure(keyOf(map.messageChunks[`${table}/zh-CN`], `the words of ${table}`), files);
   const list = [...files].sort();
   const js = list.filter((f) => f.endsWith(".js"));
   return {

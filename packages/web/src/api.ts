@@ -3,7 +3,7 @@
  * (`AppType`), so nothing here restates the server. Every request carries the session cookie
  * and, when it changes something, the CSRF header; every failure is one error type.
  */
-import { hc, parseResponse } from "hono/client";
+import { hc, parseResponse } from "./typed-client.ts";
 import type { AppType } from "@jinguo/functions";
 
 export { parseResponse };

@@ -1,38 +1,36 @@
 import { createEffect, createSignal, onCleanup, untrack } from "solid-js";
 import type { Locale, MessageArea, MessageKey } from "@jinguo/core/messages";
+import { pageTables, tables } from "virtual:message-tables";
 import { ApiError, NETWORK } from "./api.ts";
 
 const STORAGE_KEY = "jinguo.locale";
 
-type Texts = Readonly<Record<string, string>>;
-
 /**
- * Each area of the message table in each language is a chunk of its own (vite.config.ts makes
- * them from core's table), so a participant's phone loads the common words in her language and
- * nothing else; an organiser's, judge's or desk page loads its area as it opens (routes.ts).
+ * The message table comes as tables of words, each in each language a chunk of its own
+ * (vite.config.ts cuts them from core's): the shell's (what the layout and any error say), each
+ * page's own (what its modules name of the participant's words) and the organiser's, judge's and
+ * desk's areas. So a phone loads the words of the page she is on, in her language, and nothing
+ * else; each page's come with it (routes.ts).
  */
-const sources: Record<MessageArea, Record<Locale, () => Promise<{ default: Texts }>>> = {
-  common: { "zh-CN": () => import("virtual:messages/common/zh-CN"), en: () => import("virtual:messages/common/en") },
-  organiser: { "zh-CN": () => import("virtual:messages/organiser/zh-CN"), en: () => import("virtual:messages/organiser/en") },
-  judge: { "zh-CN": () => import("virtual:messages/judge/zh-CN"), en: () => import("virtual:messages/judge/en") },
-  desk: { "zh-CN": () => import("virtual:messages/desk/zh-CN"), en: () => import("virtual:messages/desk/en") },
-};
+type Table = keyof typeof tables;
+const SHELL: Table = "shell";
 
-/** What has arrived, per language: the areas loaded so far, merged. */
+/** What has arrived, per language: the tables loaded so far, merged. */
 const texts: Record<Locale, Record<string, string>> = { "zh-CN": {}, en: {} };
 const loading = new Map<string, Promise<void>>();
-/** The areas the pages shown so far need: a change of language loads them all first. */
-const wanted = new Set<MessageArea>(["common"]);
+/** The tables the pages shown so far need: a change of language loads them all first. */
+const wanted = new Set<Table>([SHELL]);
 // Bumped as each table arrives, so what was drawn before it (should anything be) is drawn again.
 const [arrived, setArrived] = createSignal(0);
 
-function loadTable(area: MessageArea, locale: Locale): Promise<void> {
-  const id = `${area}/${locale}`;
+function loadTable(table: Table, locale: Locale): Promise<void> {
+  const id = `${table}/${locale}`;
   let pending = loading.get(id);
   if (!pending) {
-    pending = sources[area][locale]().then(
-      (table) => {
-        Object.assign(texts[locale], table.default);
+    const source = tables[table]?.[locale];
+    pending = (source ? source() : Promise.reject(new Error(`No table of words ${id}`))).then(
+      (loaded) => {
+        Object.assign(texts[locale], loaded.default);
         setArrived((n) => n + 1);
       },
       (error: unknown) => {
@@ -65,13 +63,13 @@ function applyToDocument(next: Locale): void {
 }
 
 /**
- * Resolves once the common words of her language are here (index.tsx renders after it). If
+ * Resolves once the shell's words in her language are here (index.tsx renders after it). If
  * English cannot be loaded (offline, never opened), she gets Chinese rather than bare keys.
  */
-export const ready: Promise<void> = loadTable("common", untrack(locale)).catch(async () => {
+export const ready: Promise<void> = loadTable(SHELL, untrack(locale)).catch(async () => {
   if (untrack(locale) === "zh-CN") return;
   setLocaleSignal("zh-CN");
-  await loadTable("common", "zh-CN").catch(() => undefined);
+  await loadTable(SHELL, "zh-CN").catch(() => undefined);
 });
 void ready.then(() => {
   applyToDocument(untrack(locale));
@@ -81,17 +79,23 @@ void ready.then(() => {
 export { locale };
 
 /**
- * Loads the areas a page shows, in the current language (and the one being switched to).
- * routes.ts calls it before a page of that area is drawn, so tr() there finds every key.
+ * Loads the words a route's page shows besides the shell's: the areas it names and its own, in
+ * the current language (and the one being switched to). routes.ts calls it before the page is
+ * drawn, so tr() there finds every key. Offline, a table never opened in English comes in
+ * Chinese (the service worker keeps those): a page in two languages rather than none.
  */
-export function loadAreas(areas: readonly MessageArea[]): Promise<void> {
-  for (const area of areas) wanted.add(area);
+export function loadPageWords(path: string, areas: readonly MessageArea[]): Promise<void> {
+  const own = pageTables[path];
+  const needed: Table[] = own ? [...areas, own] : [...areas];
+  for (const table of needed) wanted.add(table);
   const locales = new Set<Locale>([untrack(locale), switchingTo ?? untrack(locale)]);
-  return Promise.all(areas.flatMap((area) => [...locales].map((l) => loadTable(area, l)))).then(() => undefined);
+  const load = (table: Table, l: Locale) =>
+    l === "zh-CN" ? loadTable(table, l) : loadTable(table, l).catch(() => loadTable(table, "zh-CN"));
+  return Promise.all(needed.flatMap((table) => [...locales].map((l) => load(table, l)))).then(() => undefined);
 }
 
 /**
- * Switches the language once its tables for every area shown so far have arrived, so no page
+ * Switches the language once its tables for every page shown so far have arrived, so no page
  * shows a mix or a raw key. False when they cannot be loaded (offline and never opened in that
  * language): the page stays as it was. The last press wins.
  */
@@ -99,11 +103,11 @@ export async function setLocale(next: Locale): Promise<boolean> {
   const press = ++presses;
   switchingTo = next;
   try {
-    // a page may ask for another area while this waits: until none is missing
+    // a page may ask for another table while this waits: until none is missing
     for (let done = 0; done < wanted.size; ) {
-      const areas = [...wanted];
-      await Promise.all(areas.map((area) => loadTable(area, next)));
-      done = areas.length;
+      const needed = [...wanted];
+      await Promise.all(needed.map((table) => loadTable(table, next)));
+      done = needed.length;
     }
   } catch {
     if (press === presses) switchingTo = undefined;
@@ -125,8 +129,8 @@ export async function setLocale(next: Locale): Promise<boolean> {
 export function tr(key: MessageKey, params?: Record<string, string | number>): string {
   arrived();
   const current = locale();
-  // the other language's should this one's table have failed; the bare key only if its area was
-  // never loaded (app-map.unit.test.ts keeps that from happening: each page loads its areas)
+  // the other language's should this one's table have failed; the bare key only if its table was
+  // never loaded (app-map.unit.test.ts keeps that from happening: each page loads its words)
   let text = texts[current][key] ?? texts["zh-CN"][key] ?? texts.en[key] ?? key;
   if (params) for (const [k, v] of Object.entries(params)) text = text.replaceAll(`{${k}}`, String(v));
   return text;
@@ -160,7 +164,7 @@ export function syncDocumentTitle(): void {
   });
 }
 
-/** A key of the areas loaded so far (an API error code is one: they are in the common area). */
+/** A key of the tables loaded so far (an API error code is one: they are the shell's). */
 export function isMessageKey(key: string): key is MessageKey {
   const has = (table: object) => Object.prototype.hasOwnProperty.call(table, key);
   return has(texts["zh-CN"]) || has(texts.en);

@@ -1,7 +1,7 @@
 import { lazy, type Component } from "solid-js";
 import type { RouteDefinition, RoutePreloadFuncArgs, RouteSectionProps } from "@solidjs/router";
 import type { MessageArea } from "@jinguo/core/messages";
-import { loadAreas } from "./i18n.ts";
+import { loadPageWords } from "./i18n.ts";
 
 type PageModule = { default: Component<RouteSectionProps> };
 type Preload = (args: RoutePreloadFuncArgs) => void;
@@ -15,10 +15,11 @@ export function usePreloader(preload: (url: URL) => void): void {
 const matchers: { pattern: RegExp; start: () => void }[] = [];
 
 /**
- * One route, its page a chunk of its own that loads (with the message areas it shows besides
- * the common one) when the route is first visited or a link to it is about to be followed: a
- * participant's page never brings organiser, judge or desk code or words. app-map.ts reads these
- * calls (keep the literal path, areas and import() in each).
+ * One route, its page a chunk of its own that loads, with its words (the areas it names and
+ * the keys its own modules name, which the build gathers), when the route is first visited or a
+ * link to it is about to be followed: a participant's page never brings organiser, judge or desk
+ * code or words, nor another page's. app-map.ts reads these calls (keep the literal path, areas
+ * and import() in each).
  *
  * The page's data preload lives in its module. Once the module is here it runs as the router
  * runs it, at once; before, the module is fetched and the router is asked to preload the route
@@ -34,7 +35,7 @@ function page<M extends PageModule>(
   let module: M | undefined;
   let loading: Promise<M> | undefined;
   const fetchModule = () =>
-    (loading ??= Promise.all([load(), loadAreas(areas)]).then(
+    (loading ??= Promise.all([load(), loadPageWords(path, areas)]).then(
       ([m]) => (module = m),
       (error: unknown) => {
         loading = undefined; // a failed chunk (offline) is fetched again on the next visit
@@ -70,7 +71,7 @@ function patternOf(path: string): RegExp {
 }
 
 export const routes: RouteDefinition[] = [
-  // a participant's (no area of their own)
+  // a participant's: no area, each page its own words (the build cuts them from the common area)
   page("/", [], () => import("./pages/Home.tsx"), (m) => m.preloadHome),
   page("/campaigns/:id", [], () => import("./pages/Campaign.tsx"), (m) => m.preloadCampaign),
   page("/entries/:id", [], () => import("./pages/Entry.tsx"), (m) => m.preloadEntry),
@@ -78,19 +79,19 @@ export const routes: RouteDefinition[] = [
   page("/me/registrations", [], () => import("./pages/MyRegistrations.tsx"), (m) => m.preloadMyRegistrations),
   page("/me/entries", [], () => import("./pages/MyEntries.tsx"), (m) => m.preloadMyEntries),
   page("/me/tickets/:registrationId", [], () => import("./pages/Ticket.tsx")),
-  // a judge's
-  page("/judge", ["judge"], () => import("./pages/Judge.tsx"), (m) => m.preloadJudge),
-  page("/judge/rounds/:roundId", ["judge"], () => import("./pages/JudgeRound.tsx"), (m) => m.preloadJudgeRound),
+  // a judge's (their pages, like an organiser's, load the common area whole: app-map.ts, PAGE_AREAS)
+  page("/judge", ["common", "judge"], () => import("./pages/Judge.tsx"), (m) => m.preloadJudge),
+  page("/judge/rounds/:roundId", ["common", "judge"], () => import("./pages/JudgeRound.tsx"), (m) => m.preloadJudgeRound),
   // an organiser's, and the door's
-  page("/organiser", ["organiser"], () => import("./pages/Organiser.tsx"), (m) => m.preloadOrganiser),
-  page("/organiser/door", ["organiser", "desk"], () => import("./pages/Door.tsx"), (m) => m.preloadDoor),
-  page("/organiser/door/:campaignId/:sessionId", ["organiser", "desk"], () => import("./pages/CheckIn.tsx")),
-  page("/organiser/checkin", ["organiser", "desk"], () => import("./pages/CheckIn.tsx")),
-  page("/organiser/campaigns/:id", ["organiser"], () => import("./pages/OrganiserCampaign.tsx"), (m) => m.preloadOrganiserCampaign),
-  page("/organiser/campaigns/:id/entries", ["organiser"], () => import("./pages/OrganiserEntries.tsx"), (m) => m.preloadOrganiserEntries),
-  page("/organiser/campaigns/:id/votes", ["organiser"], () => import("./pages/OrganiserVotes.tsx"), (m) => m.preloadOrganiserVotes),
-  page("/organiser/campaigns/:id/rounds", ["organiser"], () => import("./pages/OrganiserRounds.tsx"), (m) => m.preloadOrganiserRounds),
-  page("/organiser/campaigns/:id/rounds/:roundId", ["organiser"], () => import("./pages/OrganiserRound.tsx"), (m) => m.preloadOrganiserRound),
+  page("/organiser", ["common", "organiser"], () => import("./pages/Organiser.tsx"), (m) => m.preloadOrganiser),
+  page("/organiser/door", ["common", "organiser", "desk"], () => import("./pages/Door.tsx"), (m) => m.preloadDoor),
+  page("/organiser/door/:campaignId/:sessionId", ["common", "organiser", "desk"], () => import("./pages/CheckIn.tsx")),
+  page("/organiser/checkin", ["common", "organiser", "desk"], () => import("./pages/CheckIn.tsx")),
+  page("/organiser/campaigns/:id", ["common", "organiser"], () => import("./pages/OrganiserCampaign.tsx"), (m) => m.preloadOrganiserCampaign),
+  page("/organiser/campaigns/:id/entries", ["common", "organiser"], () => import("./pages/OrganiserEntries.tsx"), (m) => m.preloadOrganiserEntries),
+  page("/organiser/campaigns/:id/votes", ["common", "organiser"], () => import("./pages/OrganiserVotes.tsx"), (m) => m.preloadOrganiserVotes),
+  page("/organiser/campaigns/:id/rounds", ["common", "organiser"], () => import("./pages/OrganiserRounds.tsx"), (m) => m.preloadOrganiserRounds),
+  page("/organiser/campaigns/:id/rounds/:roundId", ["common", "organiser"], () => import("./pages/OrganiserRound.tsx"), (m) => m.preloadOrganiserRound),
   page("*404", [], () => import("./pages/NotFound.tsx")),
 ];
 

@@ -1,8 +1,11 @@
 /** Who is signed in, and the data every page shares (the org units). */
 import { action, query } from "@solidjs/router";
-import { ApiError, client, parseResponse } from "./api.ts";
+import { ApiError, client, onSignIn, parseResponse } from "./api.ts";
 import type { User } from "./types.ts";
-import { forgetTickets } from "./ticket-store.ts";
+
+// Her kept tickets (ticket-store.ts) load with the pages that show them, not with the app; but
+// whoever signs in, anyone else's go at once (she may go offline before opening 我的报名).
+onSignIn((userId) => void import("./ticket-store.ts").then((store) => store.rememberHolder(userId), () => undefined));
 
 export const getMe = query(async (): Promise<User | null> => {
   try {
@@ -16,14 +19,14 @@ export const getMe = query(async (): Promise<User | null> => {
 
 export const logout = action(async () => {
   forgetSignInPhone();
-  forgetTickets();
+  (await import("./ticket-store.ts")).forgetTickets();
   await client.api.auth.logout.$post();
 }, "logout");
 
 /** Signs her out on every device, this one included (a copy of the cookie stops working too). */
 export const logoutEverywhere = action(async () => {
   forgetSignInPhone();
-  forgetTickets();
+  (await import("./ticket-store.ts")).forgetTickets();
   await client.api.auth["logout-everywhere"].$post();
 }, "logoutEverywhere");
 
