@@ -4,7 +4,8 @@
  * once published.
  */
 import { For, Match, Show, Suspense, Switch, createSignal, type JSX } from "solid-js";
-import { A, action, createAsync, createAsyncStore, query, useAction } from "@solidjs/router";
+import { A, action, createAsync, query, useAction } from "@solidjs/router";
+import { createAsyncStore } from "../async-store.ts";
 import type { MessageKey } from "@jinguo/core/messages";
 import { client, parseResponse } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";

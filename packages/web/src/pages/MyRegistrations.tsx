@@ -1,5 +1,6 @@
 import { For, Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from "solid-js";
-import { A, Navigate, action, createAsync, createAsyncStore, query, revalidate, useAction, useLocation } from "@solidjs/router";
+import { A, Navigate, action, createAsync, query, revalidate, useAction, useLocation } from "@solidjs/router";
+import { createAsyncStore } from "../async-store.ts";
 import { client, isOffline, parseResponse, patience } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
 import { formatDateTime } from "../format.ts";

@@ -3,13 +3,13 @@ import {
   A,
   action,
   createAsync,
-  createAsyncStore,
   query,
   useAction,
   useParams,
   useSearchParams,
   type RoutePreloadFuncArgs,
 } from "@solidjs/router";
+import { createAsyncStore } from "../async-store.ts";
 import type { InferRequestType, InferResponseType } from "hono/client";
 import { ApiError, client, newIdempotencyKey, parseResponse } from "../api.ts";
 import { errorText, pick, tr, usePageTitle } from "../i18n.ts";
