@@ -1,5 +1,5 @@
-import { For, Show, createMemo, type JSX } from "solid-js";
-import { A, createAsync, query, useSearchParams } from "@solidjs/router";
+import { For, Show, createMemo, onCleanup, onMount, type JSX } from "solid-js";
+import { A, createAsync, query, revalidate, useSearchParams } from "@solidjs/router";
 import type { InferResponseType } from "hono/client";
 import { client, parseResponse } from "../api.ts";
 import { pick, tr, usePageTitle } from "../i18n.ts";
@@ -53,6 +53,14 @@ export function DoorList(props: { code?: string }): JSX.Element {
   const [search, setSearch] = useSearchParams<{ all?: string }>();
   const all = () => search.all === "1";
   const list = createAsync(() => getDoorSessions(all()));
+  // Counts move with every desk: fresh when she comes back from a station (the router would hand
+  // back its copy from before), then every 10 s while she looks at the list with a signal.
+  const refresh = () => void revalidate(getDoorSessions.keyFor(all()));
+  onMount(refresh);
+  const timer = setInterval(() => {
+    if (document.visibilityState === "visible" && navigator.onLine) refresh();
+  }, 10_000);
+  onCleanup(() => clearInterval(timer));
   const items = createMemo(() => [...(list()?.items ?? [])].sort((a, b) => Date.parse(a.session.startsAt) - Date.parse(b.session.startsAt)));
   // Scans kept on this phone, not yet uploaded: the station uploads them when it is open.
   const queued = createMemo(() => {
