@@ -10,8 +10,7 @@
  * here has no BarcodeDetector, like WeChat's browser); the camera is off once she leaves.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import { chromium, type APIRequestContext, type BrowserContext, type Page } from "playwright-core";
 import QRCode from "qrcode";
 import {
@@ -19,6 +18,7 @@ import {
   CHROMIUM_ARGS,
   WECHAT_ANDROID_UA,
   apiAs,
+  axeViolations,
   artifacts,
   base,
   blocked,
@@ -44,18 +44,6 @@ const CHANGSHA_ORGANISER = "13800000001";
 const PROVINCE_ORGANISER = "13800000000";
 const TIMEOUT = 180_000;
 const SMALL = { width: 360, height: 640 };
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's violations on the page as it is (injected by evaluate: the CSP forbids inline script). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`);
-  });
-}
 
 let organiserApi: Promise<APIRequestContext> | undefined;
 let provinceApi: Promise<APIRequestContext> | undefined;

@@ -6,12 +6,11 @@
  * Screenshots in .test-artifacts/participant-*.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import type { CampaignDetail } from "../src/types.ts";
 import {
   apiAs,
+  axeViolations,
   artifacts,
   base,
   blocked,
@@ -34,18 +33,6 @@ const ZHUZHOU = "s-cxcy-02";
 const XIANGTAN = "s-cxcy-03";
 const TIMEOUT = 180_000;
 const SMALL = { width: 360, height: 640 };
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's violations on the page as it is now (its source evaluated: the CSP forbids inline script). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
-    return violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  });
-}
 
 /** A participant's answers to the lecture form, through the API. */
 const answersFor = (phone: string, city: string) => ({ name: "李桂兰", phone, city, consent: true });

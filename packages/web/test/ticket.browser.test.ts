@@ -8,10 +8,8 @@
  * her, another woman signing in on the phone finds none of her tickets.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { APIRequestContext, BrowserContext, Page } from "playwright-core";
-import { apiAs, artifacts, base, blocked, call, fitsWidth, phoneContext, randomPhone, shot, signIn, startBrowserKit, stopBrowserKit, until } from "./browser-kit.ts";
+import { apiAs, axeViolations, artifacts, base, blocked, call, fitsWidth, phoneContext, randomPhone, shot, signIn, startBrowserKit, stopBrowserKit, until } from "./browser-kit.ts";
 
 const CAMPAIGN = "c-2019-cxcy-lectures";
 /** 长沙 (300 seats), 株洲 (3 seats and a waitlist), 湘潭. */
@@ -20,18 +18,6 @@ const ZHUZHOU = "s-cxcy-02";
 const XIANGTAN = "s-cxcy-03";
 const TIMEOUT = 180_000;
 const SMALL = { width: 360, height: 640 };
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's violations on the page as it is (injected by evaluate: the CSP forbids inline script). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`);
-  });
-}
 
 type Registration = { id: string; status: string; position?: number; ticketCode?: string };
 
