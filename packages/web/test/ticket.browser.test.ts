@@ -126,6 +126,9 @@ describe("her ticket without a network", () => {
       expect(await page.getByTestId("registration-card").count()).toBe(3);
       expect(await page.getByText("出错了").count()).toBe(0);
       expect(await page.getByText("网络不太好").count()).toBe(0);
+      // The header knows her still: no 登录 link that could only fail.
+      expect(await page.getByTestId("nav-signin").count()).toBe(0);
+      expect(await page.getByTestId("nav-signout").isVisible()).toBe(true);
       // Cancelling needs the network: offline there is no button that would only fail.
       expect(await page.getByTestId("cancel-registration").count()).toBe(0);
       expect(await axeViolations(page), "axe on 我的报名 offline").toEqual([]);
@@ -145,6 +148,9 @@ describe("her ticket without a network", () => {
       expect(((await code.textContent()) ?? "").trim()).toBe(digits);
       expect(await page.getByTestId("ticket-name").textContent()).toBe("姓名：王*英");
       await until(() => page.getByTestId("ticket-offline").isVisible()).toBe(true);
+      // The header, reloaded without signal, still knows her: no 登录 that could only fail.
+      await until(() => page.getByTestId("nav-signout").isVisible()).toBe(true);
+      expect(await page.getByTestId("nav-signin").count()).toBe(0);
       expect(await axeViolations(page), "axe on the ticket offline").toEqual([]);
       await shot(page, "ticket-05-ticket-reloaded-offline");
       await page.goto(`${base}/me/registrations`);

@@ -2,6 +2,8 @@ import { ErrorBoundary, Match, Show, Suspense, Switch, createEffect, on, onClean
 import { A, createAsync, revalidate, useAction, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { errorText, locale, setLocale, syncDocumentTitle, tr } from "../i18n.ts";
 import { getMe, isJudge, isOrganiser, logout, logoutEverywhere } from "../session.ts";
+import { isOffline } from "../api.ts";
+import type { User } from "../types.ts";
 
 export function Loading(): JSX.Element {
   return (
@@ -37,9 +39,40 @@ export function ErrorPanel(props: { error: unknown; reset?: () => void }): JSX.E
   );
 }
 
+const HEADER_USER = "jinguo.headerUser";
+
+/**
+ * Who the header last showed, for this tab only (sessionStorage): her id, roles and the masked
+ * number and name `GET /api/me` gives, nothing more; gone with a sign-out (the next answer is null).
+ */
+function rememberHeader(user: User | null): void {
+  try {
+    if (user) sessionStorage.setItem(HEADER_USER, JSON.stringify(user));
+    else sessionStorage.removeItem(HEADER_USER);
+  } catch {
+    // storage switched off: offline, the header shows 登录
+  }
+}
+
+function rememberedHeader(): User | null {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(HEADER_USER) ?? "null") as User | null;
+    return saved && typeof saved.id === "string" && Array.isArray(saved.roles) ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
 function Header(): JSX.Element {
-  // The header never breaks the page: if `me` fails, it shows the sign-in link.
-  const me = createAsync(() => getMe().catch(() => null));
+  // The header never breaks the page: if `me` fails, it shows the sign-in link — except when
+  // the signal is gone: she is still who she was when it last answered (her kept tickets are on
+  // screen), also after a reload in the hall.
+  const me = createAsync(() =>
+    getMe().then(
+      (user) => (rememberHeader(user), user),
+      (error: unknown) => (isOffline(error) ? rememberedHeader() : null),
+    ),
+  );
   const doLogout = useAction(logout);
   const doLogoutEverywhere = useAction(logoutEverywhere);
   const navigate = useNavigate();
