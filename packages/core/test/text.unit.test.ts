@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { cleanText, oneLineText, multiLineText, textLength, type TextKind } from "@jinguo/core/forms";
 
 const kinds: TextKind[] = ["oneLine", "multiLine"];
@@ -197,7 +197,7 @@ describe("cleanText: the rules, case by case", () => {
 });
 
 describe("zod helpers", () => {
-  const issueOf = (schema: z.ZodType, v: unknown) => {
+  const issueOf = (schema: z.ZodMiniType, v: unknown) => {
     const r = schema.safeParse(v);
     return r.success ? { value: r.data } : r.error.issues.map((i) => (i.code === "custom" ? i.params?.reason : i.code));
   };
@@ -215,9 +215,9 @@ describe("zod helpers", () => {
   });
 
   it("multiLineText keeps line breaks; both work inside objects, optional and partial", () => {
-    const schema = z.object({ title: oneLineText(10, { required: true }), body: multiLineText(100).optional() }).strict();
+    const schema = z.strictObject({ title: oneLineText(10, { required: true }), body: z.optional(multiLineText(100)) });
     expect(schema.parse({ title: "讲座\u200b", body: "一\r\n二" })).toEqual({ title: "讲座", body: "一\n二" });
-    expect(schema.partial().parse({})).toEqual({});
+    expect(z.partial(schema).parse({})).toEqual({});
     const r = schema.safeParse({ title: "\u200b", body: "\u0000" });
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => [i.path.join("."), i.code === "custom" ? i.params?.reason : i.code])).toEqual([

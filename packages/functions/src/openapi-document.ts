@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { errorMessages, fieldMessages } from "@jinguo/core/messages";
 import { SESSION_COOKIE } from "./middleware/auth.ts";
 import { CSRF_COOKIE } from "./middleware/guard.ts";
@@ -19,7 +19,7 @@ type Json = Record<string, any>;
  * and a schema that refers to itself (`$ref: "#"`) move to `components.schemas`: inside the
  * document, `#` would point at the document's root.
  */
-export function documentedSchema(schema: z.ZodType, components: Record<string, Json>, prefix: string): Json {
+export function documentedSchema(schema: z.core.$ZodType, components: Record<string, Json>, prefix: string): Json {
   const { $schema: _, $defs = {}, ...json } = z.toJSONSchema(schema, jsonSchemaOptions) as Json;
   const selfRef = JSON.stringify(json).includes('"$ref":"#"');
   if (!selfRef && Object.keys($defs).length === 0) return json;

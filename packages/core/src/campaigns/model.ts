@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { formSchema } from "../forms/model.ts";
 import { oneLineText } from "../forms/text.ts";
 
@@ -16,22 +16,22 @@ export const phaseSchema = z.object({ name: z.enum(phaseNames), opensAt: isoTime
 export type Phase = z.infer<typeof phaseSchema>;
 
 export const votingSchema = z.object({
-  votesPerDay: z.number().int().min(1).max(100),
-  perEntryPerDay: z.number().int().min(1).max(100),
+  votesPerDay: z.number().check(z.int(), z.gte(1), z.lte(100)),
+  perEntryPerDay: z.number().check(z.int(), z.gte(1), z.lte(100)),
   showCounts: z.boolean(),
 });
 /** How judges' scores and public votes combine into a result (API.md, results): they sum to 1. */
 export const weightsSchema = z
-  .object({ judges: z.number().min(0).max(1), public: z.number().min(0).max(1) })
-  .refine((w) => Math.abs(w.judges + w.public - 1) < 1e-9, { message: "weights sum to 1", path: ["public"] });
+  .object({ judges: z.number().check(z.gte(0), z.lte(1)), public: z.number().check(z.gte(0), z.lte(1)) })
+  .check(z.refine((w) => Math.abs(w.judges + w.public - 1) < 1e-9, { message: "weights sum to 1", path: ["public"] }));
 /** Nominations per unit (推荐名额): the same for every unit, or set unit by unit. */
 export const quotaSchema = z.object({
-  perUnit: z.number().int().min(1).max(1000).optional(),
-  units: z.record(z.string().max(40), z.number().int().min(0).max(1000)).optional(),
+  perUnit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  units: z.optional(z.record(z.string().check(z.maxLength(40)), z.number().check(z.int(), z.gte(0), z.lte(1000)))),
 });
 
 /** A campaign's own sensitive words, screened for beside the default list (core/screening). */
-export const sensitiveWordsSchema = z.array(oneLineText(40, { required: true })).max(200);
+export const sensitiveWordsSchema = z.array(oneLineText(40, { required: true })).check(z.maxLength(200));
 
 /**
  * What a campaign has. Each kind's preset declares its capabilities, and code asks for a
@@ -46,22 +46,22 @@ export type Capability = (typeof capabilities)[number];
  */
 export const settingsByKind = {
   event: {},
-  contest: { entriesPerPerson: z.number().int().min(1).max(20).optional(), sensitiveWords: sensitiveWordsSchema.optional() },
+  contest: { entriesPerPerson: z.optional(z.number().check(z.int(), z.gte(1), z.lte(20))), sensitiveWords: z.optional(sensitiveWordsSchema) },
   selection: {
-    voting: votingSchema.optional(),
-    weights: weightsSchema.optional(),
-    quota: quotaSchema.optional(),
+    voting: z.optional(votingSchema),
+    weights: z.optional(weightsSchema),
+    quota: z.optional(quotaSchema),
     /** may a woman put herself forward? (else only units nominate, within their quota) */
-    selfNomination: z.boolean().optional(),
-    sensitiveWords: sensitiveWordsSchema.optional(),
+    selfNomination: z.optional(z.boolean()),
+    sensitiveWords: z.optional(sensitiveWordsSchema),
   },
   collection: {
-    entriesPerPerson: z.number().int().min(1).max(20).optional(),
-    voting: votingSchema.optional(),
-    weights: weightsSchema.optional(),
-    sensitiveWords: sensitiveWordsSchema.optional(),
+    entriesPerPerson: z.optional(z.number().check(z.int(), z.gte(1), z.lte(20))),
+    voting: z.optional(votingSchema),
+    weights: z.optional(weightsSchema),
+    sensitiveWords: z.optional(sensitiveWordsSchema),
   },
-} as const satisfies Record<Kind, z.ZodRawShape>;
+} as const satisfies Record<Kind, z.core.$ZodShape>;
 
 export interface Campaign {
   id: string;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { FieldErrorCode } from "../messages/errors.ts";
 
 /**
@@ -62,14 +62,18 @@ type TextOptions = { /** blank once cleaned is `FIELD_REQUIRED` */ required?: bo
  * `params.reason` (a FIELD_* code), which the API's validation passes on as the field's reason.
  */
 function textSchema(kind: TextKind, max: number, { required = false }: TextOptions) {
-  return z.string().transform((raw, ctx) => {
-    const checked = checkText(raw, kind, max, required);
-    if (typeof checked === "string") {
-      ctx.addIssue({ code: "custom", message: checked, params: { reason: checked } });
-      return z.NEVER;
-    }
-    return checked.value;
-  });
+  return z.pipe(
+    z.string(),
+    z.transform((raw: string, ctx) => {
+      const checked = checkText(raw, kind, max, required);
+      if (typeof checked === "string") {
+        // zod/mini's transform has no ctx.addIssue: the issue as zod's own addIssue makes it.
+        ctx.issues.push({ code: "custom", message: checked, params: { reason: checked }, input: raw });
+        return z.NEVER;
+      }
+      return checked.value;
+    }),
+  );
 }
 
 /** Cleaned, then blank and length checked: the text answers of a form go through this too. */

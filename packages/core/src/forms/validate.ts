@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import { isMobilePhone } from "./personal.ts";
 import type { FieldErrorCode } from "../messages/errors.ts";
 import { DomainError } from "../errors/index.ts";
 import { isFieldKey, isStorableNumber, maxFields, type Form, type FormField } from "./model.ts";
@@ -15,19 +16,23 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * `constructor`, `toString` — is `FIELD_UNKNOWN` (no form can have it) rather than dropped or
  * kept, and more keys than a form can have is `FIELD_INVALID`.
  */
-export const answersSchema = z.custom<Answers>(isPlainObject, { params: { reason: "FIELD_INVALID" } }).transform((input, ctx): Answers => {
-  const keys = Object.keys(input);
-  if (keys.length > maxFields) {
-    ctx.addIssue({ code: "custom", message: "FIELD_INVALID", params: { reason: "FIELD_INVALID" } });
-    return z.NEVER;
-  }
-  const out: Answers = Object.create(null);
-  for (const key of keys) {
-    if (isFieldKey(key)) out[key] = input[key];
-    else ctx.addIssue({ code: "custom", path: [key], message: "FIELD_UNKNOWN", params: { reason: "FIELD_UNKNOWN" } });
-  }
-  return out;
-});
+export const answersSchema = z.pipe(
+  z.custom<Answers>(isPlainObject, { params: { reason: "FIELD_INVALID" } }),
+  z.transform((input: Answers, ctx): Answers => {
+    const keys = Object.keys(input);
+    if (keys.length > maxFields) {
+      // zod/mini's transform has no ctx.addIssue: issues go in as zod's own addIssue makes them.
+      ctx.issues.push({ code: "custom", message: "FIELD_INVALID", params: { reason: "FIELD_INVALID" }, input });
+      return z.NEVER;
+    }
+    const out: Answers = Object.create(null);
+    for (const key of keys) {
+      if (isFieldKey(key)) out[key] = input[key];
+      else ctx.issues.push({ code: "custom", path: [key], message: "FIELD_UNKNOWN", params: { reason: "FIELD_UNKNOWN" }, input });
+    }
+    return out;
+  }),
+);
 
 /**
  * A number answer: a JSON number, or a string in plain decimal notation — an optional minus,
@@ -40,11 +45,8 @@ export function decimalNumber(raw: unknown): number {
   return v === 0 ? 0 : v;
 }
 
-const phonePattern = /^1[3-9]\d{9}$/;
 const idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const idCheckChars = "10X98765432";
-
-export const isMobilePhone = (v: string) => phonePattern.test(v);
 
 /** GB 11643: 17 digits, a valid birth date, and the ISO 7064 MOD 11-2 check character. */
 export function isResidentId(v: string): boolean {

@@ -7,7 +7,7 @@
  * thousandths. A total is exact, an aggregate is one division of exact integers (so two equal
  * aggregates are the same double, whatever order the totals came in), and 0.1 + 0.2 is 0.3.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { FieldErrorCode } from "../messages/errors.ts";
 import { DomainError } from "../errors/index.ts";
 
@@ -24,22 +24,24 @@ function inSteps(value: number, per: number): number | undefined {
 const onGrid = (per: number) => (v: number) => inSteps(v, per) !== undefined;
 
 export const criterionSchema = z.object({
-  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
-  label: z.string().min(1).max(200),
-  labelEn: z.string().max(200).optional(),
+  key: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)),
+  label: z.string().check(z.minLength(1), z.maxLength(200)),
+  labelEn: z.optional(z.string().check(z.maxLength(200))),
   /** A multiplier, in steps of 0.01; weights need not add up to 1 (see judgeTotal). */
-  weight: z.number().positive().max(100).refine(onGrid(100)),
+  weight: z.number().check(z.positive(), z.lte(100), z.refine(onGrid(100))),
   /** The most a judge may give, in steps of 0.1. */
-  max: z.number().positive().max(1000).refine(onGrid(10)),
+  max: z.number().check(z.positive(), z.lte(1000), z.refine(onGrid(10))),
 });
 export type Criterion = z.infer<typeof criterionSchema>;
 
 export const rubricSchema = z.object({
   criteria: z
     .array(criterionSchema)
-    .min(1)
-    .max(30)
-    .refine((cs) => new Set(cs.map((c) => c.key)).size === cs.length, { message: "criterion keys must differ" }),
+    .check(
+      z.minLength(1),
+      z.maxLength(30),
+      z.refine((cs) => new Set(cs.map((c) => c.key)).size === cs.length, { message: "criterion keys must differ" }),
+    ),
   aggregate: z.enum(aggregateKinds),
   /** Judges see entries without their names (the arithmetic does not care). */
   blind: z.boolean(),

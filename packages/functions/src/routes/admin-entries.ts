@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Entries from "@jinguo/core/entries";
 import { multiLineText } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
@@ -9,7 +9,7 @@ import { doc } from "../openapi.ts";
 import { listQuery } from "./list-query.ts";
 
 /** Why an entry is rejected or sent back: she reads it, so in words, and not too long. */
-const reasonBody = z.object({ reason: multiLineText(500, { required: true }) }).strict();
+const reasonBody = z.strictObject({ reason: multiLineText(500, { required: true }) });
 
 const reviewDoc = (summary: string, summaryEn: string) =>
   doc({ summary, summaryEn, access: "manager", description: "Organisers of the entry's unit or of the campaign's unit (or a unit above either), and admins." });
@@ -25,7 +25,7 @@ export const adminEntries = new Hono<AppEnv>()
       access: "manager",
       description: "Default status: submitted (the review queue). Personal answers are masked.",
     }),
-    valid("query", listQuery.extend({ status: z.enum(Entries.entryStatuses).default("submitted") })),
+    valid("query", z.extend(listQuery, { status: z._default(z.enum(Entries.entryStatuses), "submitted") })),
     async (c) => {
       const user = await currentOrganiser(c);
       const q = c.req.valid("query");
@@ -41,7 +41,7 @@ export const adminEntries = new Hono<AppEnv>()
       access: "organiser",
       description: "The unit asked for (default: the campaign's, or hers within it) and the units directly below it; `quota` null is unlimited.",
     }),
-    valid("query", z.object({ unit: z.string().max(40).optional() })),
+    valid("query", z.object({ unit: z.optional(z.string().check(z.maxLength(40))) })),
     async (c) => {
       const user = await currentOrganiser(c);
       return c.json(await Entries.quotaUsage(c.var.deps.db, user, c.req.param("id"), c.req.valid("query").unit));

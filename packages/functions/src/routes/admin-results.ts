@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Judging from "@jinguo/core/judging";
 import * as Audit from "@jinguo/core/audit";
@@ -62,7 +62,7 @@ export const adminResults = new Hono<AppEnv>()
     "/campaigns/:id/objections/:objectionId/resolve",
     doc({ summary: "写下异议的处理结果", summaryEn: "Write down how an objection was dealt with (again: replaces it, until the results are final)", access: "manager" }),
     requireUser,
-    valid("json", z.object({ resolution: multiLineText(1000, { required: true }) }).strict()),
+    valid("json", z.strictObject({ resolution: multiLineText(1000, { required: true }) })),
     async (c) => {
       const { user, campaign } = await managed(c, c.req.param("id"));
       const { db, clock } = c.var.deps;

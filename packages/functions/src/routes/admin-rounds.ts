@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Judging from "@jinguo/core/judging";
 import * as Audit from "@jinguo/core/audit";
@@ -15,24 +15,24 @@ import { idempotent } from "../middleware/idempotency.ts";
 
 // The rubric as the arithmetic takes it, its labels cleaned like every text an organiser writes
 // (they are shown to every judge and printed on the ranking).
-const rubric = Judging.rubricSchema.extend({
+const rubric = z.extend(Judging.rubricSchema, {
   criteria: z
-    .array(Judging.criterionSchema.extend({ label: oneLineText(200, { required: true }), labelEn: oneLineText(200).optional() }))
-    .min(1)
-    .max(30)
-    .refine((cs) => new Set(cs.map((c) => c.key)).size === cs.length, { message: "criterion keys must differ" }),
+    .array(z.extend(Judging.criterionSchema, { label: oneLineText(200, { required: true }), labelEn: z.optional(oneLineText(200)) }))
+    .check(
+      z.minLength(1),
+      z.maxLength(30),
+      z.refine((cs) => new Set(cs.map((c) => c.key)).size === cs.length, { message: "criterion keys must differ" }),
+    ),
 });
 
-const newRound = z
-  .object({
-    name: oneLineText(100, { required: true }),
-    nameEn: oneLineText(200).optional(),
-    orgUnit: z.string().max(40).optional(),
-    rubric,
-    advance: z.number().int().min(1).max(10_000).optional(),
-    from: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
-  })
-  .strict();
+const newRound = z.strictObject({
+  name: oneLineText(100, { required: true }),
+  nameEn: z.optional(oneLineText(200)),
+  orgUnit: z.optional(z.string().check(z.maxLength(40))),
+  rubric,
+  advance: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  from: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(200))),
+});
 
 /** What organisers see of a round: as stored, less the closing lease, with the rubric's most. */
 const roundView = (r: Judging.Round) => {
@@ -123,7 +123,7 @@ export const adminRounds = new Hono<AppEnv>()
     doc({ summary: "按手机号邀请评委", summaryEn: "Invite a judge by mobile number (an account is made if needed)", access: "manager", status: 201 }),
     requireUser,
     idempotent,
-    valid("json", z.object({ phone: z.string().refine(isMobilePhone) }).strict()),
+    valid("json", z.strictObject({ phone: z.string().check(z.refine(isMobilePhone)) })),
     async (c) => {
       const { user, round } = await managedRound(c, c.req.param("roundId"));
       const { db, clock } = c.var.deps;
@@ -174,7 +174,7 @@ export const adminRounds = new Hono<AppEnv>()
       description: "需要每位评委给每个作品打分（或回避）；force: true 强制结束，记入操作日志 · Needs every judge's score or recusal; force: true closes anyway (audit-logged)",
     }),
     requireUser,
-    valid("json", z.object({ force: z.boolean().optional() }).strict()),
+    valid("json", z.strictObject({ force: z.optional(z.boolean()) })),
     async (c) => {
       const { user, round } = await managedRound(c, c.req.param("roundId"));
       const { db, clock } = c.var.deps;

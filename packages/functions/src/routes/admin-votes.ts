@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Voting from "@jinguo/core/voting";
 import { multiLineText } from "@jinguo/core/forms";
@@ -14,19 +14,20 @@ const DEFAULT_WINDOW_MS = 24 * 3_600_000;
 
 /** `?from=&to=`: the window of votes reviewed, by default the 24 hours up to now; at most 7 days. */
 const windowQuery = z
-  .object({ from: isoTime.optional(), to: isoTime.optional() })
-  .refine((w) => !w.from || !w.to || Date.parse(w.from) < Date.parse(w.to), { message: "from before to", path: ["from"] })
-  .refine((w) => !w.from || !w.to || Date.parse(w.to) - Date.parse(w.from) <= Voting.MAX_WINDOW_MS, { message: "at most 7 days", path: ["from"] });
+  .object({ from: z.optional(isoTime), to: z.optional(isoTime) })
+  .check(
+    z.refine((w) => !w.from || !w.to || Date.parse(w.from) < Date.parse(w.to), { message: "from before to", path: ["from"] }),
+    z.refine((w) => !w.from || !w.to || Date.parse(w.to) - Date.parse(w.from) <= Voting.MAX_WINDOW_MS, { message: "at most 7 days", path: ["from"] }),
+  );
 
 /** Which votes: by id, or every vote of one voter; and why (kept on each vote). */
 const voidBody = z
-  .object({
-    voteIds: z.array(z.string().regex(Voting.VOTE_ID_PATTERN)).min(1).max(500).optional(),
-    voterId: z.string().regex(Voting.ID_PATTERN).optional(),
+  .strictObject({
+    voteIds: z.optional(z.array(z.string().check(z.regex(Voting.VOTE_ID_PATTERN))).check(z.minLength(1), z.maxLength(500))),
+    voterId: z.optional(z.string().check(z.regex(Voting.ID_PATTERN))),
     reason: multiLineText(500, { required: true }),
   })
-  .strict()
-  .refine((b) => (b.voteIds === undefined) !== (b.voterId === undefined), { message: "voteIds or voterId, one of them", path: ["voteIds"] });
+  .check(z.refine((b) => (b.voteIds === undefined) !== (b.voterId === undefined), { message: "voteIds or voterId, one of them", path: ["voteIds"] }));
 
 /** A campaign that takes votes, if she manages it: 404 when it does not exist, 403 when it is another unit's. */
 async function managedVoting(c: Context<AppEnv>, id: string) {

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Registration from "@jinguo/core/registration";
 import * as Audit from "@jinguo/core/audit";
@@ -21,21 +21,21 @@ const text = (max: number) => oneLineText(max, { required: true });
 
 const campaignFields = {
   title: text(100),
-  titleEn: oneLineText(200).optional(),
-  description: multiLineText(5000).optional(),
-  descriptionEn: multiLineText(10000).optional(),
-  phases: z.array(Campaigns.phaseSchema).min(1).max(10).optional(),
-  form: formSchema.optional(),
+  titleEn: z.optional(oneLineText(200)),
+  description: z.optional(multiLineText(5000)),
+  descriptionEn: z.optional(multiLineText(10000)),
+  phases: z.optional(z.array(Campaigns.phaseSchema).check(z.minLength(1), z.maxLength(10))),
+  form: z.optional(formSchema),
 };
 /** A new campaign: the fields every kind has, and the settings of its own kind only. */
 const campaignOf = <K extends Campaigns.Kind>(kind: K) =>
-  z.object({ kind: z.literal(kind), orgUnit: z.string().max(40), ...campaignFields, ...Campaigns.settingsByKind[kind] }).strict();
+  z.strictObject({ kind: z.literal(kind), orgUnit: z.string().check(z.maxLength(40)), ...campaignFields, ...Campaigns.settingsByKind[kind] });
 const newCampaign = z.discriminatedUnion("kind", [campaignOf("event"), campaignOf("contest"), campaignOf("selection"), campaignOf("collection")]);
 const anySettings = Object.assign({}, ...Object.values(Campaigns.settingsByKind)) as typeof Campaigns.settingsByKind.selection &
   typeof Campaigns.settingsByKind.collection &
   typeof Campaigns.settingsByKind.contest;
 /** A change: the kind is already set, so settings of another kind are refused once the campaign is read. */
-const campaignChange = z.object({ ...campaignFields, ...anySettings }).partial().strict();
+const campaignChange = z.partial(z.strictObject({ ...campaignFields, ...anySettings }));
 
 function refuseForeignSettings(kind: Campaigns.Kind, change: object) {
   const own = Campaigns.settingsByKind[kind];
@@ -45,16 +45,16 @@ function refuseForeignSettings(kind: Campaigns.Kind, change: object) {
 
 const sessionFields = {
   title: text(100),
-  titleEn: oneLineText(200).optional(),
+  titleEn: z.optional(oneLineText(200)),
   startsAt: isoTime,
-  endsAt: isoTime.optional(),
+  endsAt: z.optional(isoTime),
   venue: text(200),
-  orgUnit: z.string().max(40).optional(),
-  capacity: z.number().int().min(0).max(100_000),
+  orgUnit: z.optional(z.string().check(z.maxLength(40))),
+  capacity: z.number().check(z.int(), z.gte(0), z.lte(100_000)),
   waitlist: z.boolean(),
 };
-const newSession = z.object(sessionFields).strict();
-const sessionChange = z.object(sessionFields).partial().strict();
+const newSession = z.strictObject(sessionFields);
+const sessionChange = z.partial(z.strictObject(sessionFields));
 
 /** The campaign, if she may manage it: 404 when it does not exist, 403 when it is another unit's. */
 async function managed(c: Context<AppEnv>, id: string) {
@@ -183,7 +183,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, user, campaign.id, "session.delete", sessionId);
     return c.body(null, 204);
   })
-  .get("/campaigns/:id/registrations.csv", doc({ summary: "导出报名表（已打码；?full=1 仅本单位）", summaryEn: "Registrations as CSV (masked; ?full=1 owning unit only)", access: "manager" }), valid("query", z.object({ full: z.enum(["0", "1"]).optional() })), async (c) => {
+  .get("/campaigns/:id/registrations.csv", doc({ summary: "导出报名表（已打码；?full=1 仅本单位）", summaryEn: "Registrations as CSV (masked; ?full=1 owning unit only)", access: "manager" }), valid("query", z.object({ full: z.optional(z.enum(["0", "1"])) })), async (c) => {
     const { user, campaign, sessions } = await managed(c, c.req.param("id"));
     const full = c.req.valid("query").full === "1";
     // Unmasked personal data only for the unit that owns the campaign, and always audit-logged.
@@ -206,7 +206,7 @@ export const admin = new Hono<AppEnv>()
   .get(
     "/campaigns/:id/registrations",
     doc({ summary: "报名名单（已打码）", summaryEn: "Registrations, masked", access: "manager" }),
-    valid("query", listQuery.extend({ sessionId: z.string().max(64).optional() })),
+    valid("query", z.extend(listQuery, { sessionId: z.optional(z.string().check(z.maxLength(64))) })),
     async (c) => {
       const { campaign, sessions } = await managed(c, c.req.param("id"));
       const q = c.req.valid("query");
@@ -218,7 +218,7 @@ export const admin = new Hono<AppEnv>()
       return c.json({ items: page.items.map((r) => Registration.organiserView(campaign, r)), cursor: encodeCursor(page.next) });
     },
   )
-  .get("/audit", doc({ summary: "操作日志", summaryEn: "A campaign's audit log", access: "manager" }), valid("query", listQuery.extend({ campaignId: z.string().max(64) })), async (c) => {
+  .get("/audit", doc({ summary: "操作日志", summaryEn: "A campaign's audit log", access: "manager" }), valid("query", z.extend(listQuery, { campaignId: z.string().check(z.maxLength(64)) })), async (c) => {
     const q = c.req.valid("query");
     await managed(c, q.campaignId);
     const page = await Audit.list(c.var.deps.db, q.campaignId, q.limit, decodeCursor(q.cursor));

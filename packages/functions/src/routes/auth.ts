@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { requestOtp, verifyOtp, userForPhone, publicUser, revokeSession, revokeAllSessions } from "@jinguo/core/identity";
 import { isMobilePhone } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
@@ -8,7 +8,7 @@ import { doc } from "../openapi.ts";
 import { startSession, endSession, sessionClaims, requireUser } from "../middleware/auth.ts";
 import { clientAddress } from "../client.ts";
 
-const phone = z.string().refine(isMobilePhone);
+const phone = z.string().check(z.refine(isMobilePhone));
 
 export const auth = new Hono<AppEnv>()
   .post(
@@ -25,7 +25,7 @@ export const auth = new Hono<AppEnv>()
   .post(
     "/login",
     doc({ summary: "用验证码登录", summaryEn: "Sign in with the code", access: "public", errors: [401, 429] }),
-    valid("json", z.object({ phone, code: z.string().regex(/^\d{6}$/) })),
+    valid("json", z.object({ phone, code: z.string().check(z.regex(/^\d{6}$/)) })),
     async (c) => {
       const deps = c.var.deps;
       const { phone, code } = c.req.valid("json");

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readNotices, readOutbox } from "@jinguo/core/sms";
 import { isMobilePhone } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../validate.ts";
 import { doc } from "../openapi.ts";
 
-const byPhone = valid("query", z.object({ phone: z.string().refine(isMobilePhone) }));
+const byPhone = valid("query", z.object({ phone: z.string().check(z.refine(isMobilePhone)) }));
 
 /** Local stage only: the SMS that would have been sent. Mounted nowhere else (404). */
 export const dev = new Hono<AppEnv>()

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Registration from "@jinguo/core/registration";
 import type { AppEnv } from "../env.ts";
 import { valid, encodeCursor, decodeCursor } from "../validate.ts";
@@ -14,37 +14,38 @@ import { listQuery } from "./list-query.ts";
  * checks that per session (core registration/door.ts), so any organiser may call these.
  */
 
-const ticketCode = z.string().min(1).max(32);
+const ticketCode = z.string().check(z.minLength(1), z.maxLength(32));
 
 const checkInBody = z
   .object({
-    ticketCode: ticketCode.optional(),
+    ticketCode: z.optional(ticketCode),
     /** from the desk's look-up: instead of a code */
-    registrationId: z.string().min(1).max(100).optional(),
+    registrationId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
     /** the desk's session: a ticket of another session is refused (WRONG_SESSION) unless `otherSession` */
-    sessionId: z.string().min(1).max(64).optional(),
-    otherSession: z.boolean().optional(),
+    sessionId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    otherSession: z.optional(z.boolean()),
   })
-  .superRefine((b, ctx) => {
-    // One or the other: a missing one is reported as the code (what a desk usually sends).
-    if ((b.ticketCode === undefined) === (b.registrationId === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["ticketCode"], message: "FIELD_INVALID", params: { reason: "FIELD_INVALID" } });
-    }
-  });
+  .check(
+    z.superRefine((b, ctx) => {
+      // One or the other: a missing one is reported as the code (what a desk usually sends).
+      if ((b.ticketCode === undefined) === (b.registrationId === undefined)) {
+        ctx.addIssue({ code: "custom", path: ["ticketCode"], message: "FIELD_INVALID", params: { reason: "FIELD_INVALID" } });
+      }
+    }),
+  );
 
 const batchBody = z.object({
-  sessionId: z.string().min(1).max(64).optional(),
+  sessionId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   items: z
     .array(
       z.object({
         ticketCode,
         // Any text: a desk's clock may be wrong, and a queue must never be stuck on it. A time that
         // cannot be read, is in the future or is more than 7 days back counts as now.
-        scannedAt: z.string().max(64),
+        scannedAt: z.string().check(z.maxLength(64)),
       }),
     )
-    .min(1)
-    .max(Registration.BATCH_MAX),
+    .check(z.minLength(1), z.maxLength(Registration.BATCH_MAX)),
 });
 
 const sessionPath = "/campaigns/:id/sessions/:sessionId";
@@ -59,7 +60,7 @@ export const door = new Hono<AppEnv>()
       description: "Sessions of her units (and below), soonest first, from 12 hours ago on; `?all=1`: all.",
     }),
     requireUser,
-    valid("query", z.object({ all: z.enum(["0", "1"]).optional() })),
+    valid("query", z.object({ all: z.optional(z.enum(["0", "1"])) })),
     async (c) => {
       const user = await currentOrganiser(c);
       const { db, clock } = c.var.deps;
@@ -91,7 +92,7 @@ export const door = new Hono<AppEnv>()
       description: "For organisers of the session's unit or above. Without `q`: the whole session, confirmed first.",
     }),
     requireUser,
-    valid("query", listQuery.extend({ q: z.string().max(40).optional() })),
+    valid("query", z.extend(listQuery, { q: z.optional(z.string().check(z.maxLength(40))) })),
     async (c) => {
       const user = await currentOrganiser(c);
       const { db } = c.var.deps;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Entries from "@jinguo/core/entries";
 import { answersSchema } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
@@ -9,7 +9,7 @@ import { idempotent } from "../middleware/idempotency.ts";
 import { doc } from "../openapi.ts";
 import { listQuery } from "./list-query.ts";
 
-const entryBody = z.object({ answers: answersSchema }).strict();
+const entryBody = z.strictObject({ answers: answersSchema });
 
 // Mounted at the API root, so the sign-in check goes on each route, not on "*" (that would
 // answer 401 for every unknown path after this point).

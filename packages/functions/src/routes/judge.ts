@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import * as Judging from "@jinguo/core/judging";
 import { multiLineText } from "@jinguo/core/forms";
@@ -9,15 +9,13 @@ import { valid } from "../validate.ts";
 import { doc } from "../openapi.ts";
 import { requireUser } from "../middleware/auth.ts";
 
-const scoreBody = z
-  .object({
-    // Each criterion's value is checked against the rubric (checkScores), which names each one.
-    criteria: z.record(z.string().max(40), z.unknown()),
-    comment: multiLineText(1000).optional(),
-  })
-  .strict();
+const scoreBody = z.strictObject({
+  // Each criterion's value is checked against the rubric (checkScores), which names each one.
+  criteria: z.record(z.string().check(z.maxLength(40)), z.unknown()),
+  comment: z.optional(multiLineText(1000)),
+});
 
-const recuseBody = z.object({ reason: multiLineText(500, { required: true }) }).strict();
+const recuseBody = z.strictObject({ reason: multiLineText(500, { required: true }) });
 
 /** What a judge sees of a round: its rubric, not who runs it. */
 const roundForJudge = (round: Judging.Round, campaign: Campaigns.Campaign | undefined, judge: Judging.RoundJudge) => ({

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { publicUser, updateProfile } from "@jinguo/core/identity";
 import { oneLineText } from "@jinguo/core/forms";
 import * as Registration from "@jinguo/core/registration";
@@ -19,7 +19,7 @@ export const me = new Hono<AppEnv>()
   .patch(
     "/",
     doc({ summary: "改我的姓名或所在单位", summaryEn: "Change my name or unit", access: "signed-in" }),
-    valid("json", z.object({ name: oneLineText(20, { required: true }).optional(), orgUnit: z.string().max(40).optional() }).strict()),
+    valid("json", z.strictObject({ name: z.optional(oneLineText(20, { required: true })), orgUnit: z.optional(z.string().check(z.maxLength(40))) })),
     async (c) => {
       const change = c.req.valid("json");
       const { db } = c.var.deps;

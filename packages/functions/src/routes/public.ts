@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Campaigns from "@jinguo/core/campaigns";
 import { listOrgUnits } from "@jinguo/core/org-units";
 import { fail } from "@jinguo/core/errors";
@@ -23,9 +23,9 @@ const CAMPAIGN_LIST = { browserSeconds: 30, edgeSeconds: 10 };
 const ORG_UNITS = { browserSeconds: 300, edgeSeconds: 300 };
 
 const campaignFilter = z.object({
-  kind: z.enum(Campaigns.kinds).optional(),
-  org: z.string().max(40).optional(),
-  phase: z.enum([...Campaigns.phaseNames, "upcoming"]).optional(),
+  kind: z.optional(z.enum(Campaigns.kinds)),
+  org: z.optional(z.string().check(z.maxLength(40))),
+  phase: z.optional(z.enum([...Campaigns.phaseNames, "upcoming"])),
 });
 
 export const publicReading = new Hono<AppEnv>()

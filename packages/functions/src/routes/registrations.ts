@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Registration from "@jinguo/core/registration";
 import { answersSchema } from "@jinguo/core/forms";
 import type { AppEnv } from "../env.ts";
@@ -10,8 +10,8 @@ import { idempotent } from "../middleware/idempotency.ts";
 import { requestOrigin } from "../middleware/guard.ts";
 
 const registrationBody = z.object({
-  sessionId: z.string().min(1).max(64).optional(),
-  answers: answersSchema.default({}),
+  sessionId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  answers: z._default(answersSchema, {}),
 });
 
 // Mounted at the API root, so the sign-in check goes on each route, not on "*" (that would

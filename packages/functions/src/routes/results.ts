@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Judging from "@jinguo/core/judging";
 import * as Audit from "@jinguo/core/audit";
 import { multiLineText, oneLineText } from "@jinguo/core/forms";
@@ -9,13 +9,11 @@ import { doc } from "../openapi.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 
-const newObjection = z
-  .object({
-    entryId: z.string().min(1).max(64),
-    text: multiLineText(1000, { required: true }),
-    contact: oneLineText(60).optional(),
-  })
-  .strict();
+const newObjection = z.strictObject({
+  entryId: z.string().check(z.minLength(1), z.maxLength(64)),
+  text: multiLineText(1000, { required: true }),
+  contact: z.optional(oneLineText(60)),
+});
 
 // Mounted at the API root, beside the other public reading.
 export const results = new Hono<AppEnv>()

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Uploads from "@jinguo/core/uploads";
 import { getUser } from "@jinguo/core/identity";
 import { fail } from "@jinguo/core/errors";
@@ -20,8 +20,8 @@ const uploadForm = z.strictObject({ file: z.file() });
 const store = (c: { var: AppEnv["Variables"] }) => c.var.deps.uploads ?? fail("NOT_FOUND");
 
 // What she says she will send; the bytes themselves are checked on completion.
-const intentBody = z.strictObject({ contentType: z.string().min(1).max(100), size: z.number().int().min(1) });
-const intentId = z.object({ id: z.string().regex(Uploads.UPLOAD_ID) });
+const intentBody = z.strictObject({ contentType: z.string().check(z.minLength(1), z.maxLength(100)), size: z.number().check(z.int(), z.gte(1)) });
+const intentId = z.object({ id: z.string().check(z.regex(Uploads.UPLOAD_ID)) });
 
 /** Where the store takes direct uploads (the cloud's bucket); 404 elsewhere, as with no store. */
 const direct = createMiddleware<AppEnv>(async (c, next) => {

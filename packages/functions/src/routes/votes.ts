@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as Voting from "@jinguo/core/voting";
 import { claimMs } from "@jinguo/core/identity";
 import { hit } from "@jinguo/core/rate-limit";
@@ -26,7 +26,7 @@ const perClient = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-const voteBody = z.object({ entryId: z.string().regex(Voting.ID_PATTERN) }).strict();
+const voteBody = z.strictObject({ entryId: z.string().check(z.regex(Voting.ID_PATTERN)) });
 
 // Mounted at the API root, so the sign-in check goes on each route, not on "*" (that would
 // answer 401 for every unknown path after this point).
@@ -83,7 +83,7 @@ export const votes = new Hono<AppEnv>()
     "/me/votes",
     doc({ summary: "我今天的投票（还能投几票）", summaryEn: "My votes today and how many are left", access: "signed-in" }),
     requireUser,
-    valid("query", z.object({ campaignId: z.string().regex(Voting.ID_PATTERN) })),
+    valid("query", z.object({ campaignId: z.string().check(z.regex(Voting.ID_PATTERN)) })),
     async (c) => {
       const { db, clock } = c.var.deps;
       return c.json(await Voting.myDay(db, clock, c.req.valid("query").campaignId, c.var.userId!));
