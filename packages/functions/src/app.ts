@@ -1,79 +1,54 @@
 import { Hono } from "hono";
-import { secureHeaders } from "hono/secure-headers";
+import type { MergeSchemaPath } from "hono/types";
 import type { AppEnv, Deps } from "./env.ts";
-import { onError, problem } from "./errors.ts";
-import { csrf, jsonBody, jsonBodyLimit } from "./middleware/guard.ts";
-import { session } from "./middleware/auth.ts";
-import { auth } from "./routes/auth.ts";
-import { me } from "./routes/me.ts";
-import { publicReading } from "./routes/public.ts";
-import { registrations } from "./routes/registrations.ts";
-import { entries } from "./routes/entries.ts";
-import { adminEntries } from "./routes/admin-entries.ts";
-import { uploads } from "./routes/uploads.ts";
-import { admin } from "./routes/admin.ts";
-import { door } from "./routes/door.ts";
-import { adminRounds } from "./routes/admin-rounds.ts";
-import { adminResults } from "./routes/admin-results.ts";
-import { judging } from "./routes/judge.ts";
-import { results } from "./routes/results.ts";
-import { votes } from "./routes/votes.ts";
-import { adminVotes } from "./routes/admin-votes.ts";
-import { dev } from "./routes/dev.ts";
-import { contract, type Mounted } from "./routes/docs.ts";
+import { mountApi, type health, type Mounted } from "./api.ts";
+import { groupsFor, routeGroups, type GroupName } from "./routes/groups.ts";
+import { routeManifest } from "./routes/manifest.ts";
 
 export type { Deps } from "./env.ts";
 
-/** The whole HTTP API under /api. The same app runs in Lambda and in the local stack. */
+/**
+ * The whole HTTP API under /api, as it runs in Lambda and in the local stack: a router over
+ * routes/manifest.ts that hands each request to the app of the group its route belongs to,
+ * made on that group's first request (its module loaded then). A cold start so reads the
+ * middleware every request passes and this list, not the code of ~100 routes; a request pays
+ * only for its own group. Each group's app is `mountApi` with that one group: the same
+ * middleware, the same errors, as the whole API (`createFullApp`) answers.
+ */
 export function createApp(deps: Deps) {
-  const api = new Hono<AppEnv>()
-    .use(async (c, next) => {
-      c.set("deps", deps);
-      await next();
-    })
-    .use(async (c, next) => {
-      // A change may have written notices, even one that then failed (a promotion before her own error).
-      try {
-        await next();
-      } finally {
-        if (c.req.method !== "GET" && c.req.method !== "HEAD") c.var.deps.outbox?.kick();
-      }
-    })
-    .use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }))
-    .use(async (c, next) => {
-      await next();
-      // Answers are per person: never cache them in a shared cache.
-      if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
-    })
-    .use(jsonBodyLimit)
-    .use(csrf)
-    .use(jsonBody)
-    .use(session)
-    .get("/health", (c) => c.json({ ok: true, stage: deps.stage }))
-    // openapi.json and /docs, made from `app` itself on first use, when every route is mounted.
-    .route("/", contract((): Mounted => app, deps.stage))
-    .route("/auth", auth)
-    .route("/me", me)
-    .route("/", publicReading)
-    .route("/", registrations)
-    .route("/", entries)
-    .route("/", uploads)
-    .route("/admin", admin)
-    .route("/admin", door)
-    .route("/admin", adminEntries)
-    .route("/admin", adminRounds)
-    .route("/admin", adminResults)
-    .route("/admin", adminVotes)
-    .route("/judge", judging)
-    .route("/", results)
-    .route("/", votes);
-  if (deps.stage === "local") api.route("/dev", dev);
-  api.all("*", (c) => problem(c, "NOT_FOUND"));
-  api.onError(onError);
-
-  const app = new Hono().route("/api", api);
-  app.onError(onError);
-  return app;
+  const apps = new Map<GroupName | "shell", Promise<Hono>>();
+  const appOf = (name: GroupName | "shell"): Promise<Hono> => {
+    let made = apps.get(name);
+    if (!made) {
+      const group = routeGroups.find((g) => g.name === name);
+      made = group ? group.load().then((app) => mountApi(deps, [{ mount: group.mount, app }])) : Promise.resolve(mountApi(deps, []));
+      // A failed load (a chunk that could not be read) is not kept: the next request tries again.
+      made.catch(() => apps.delete(name));
+      apps.set(name, made);
+    }
+    return made;
+  };
+  const mounted = new Set(groupsFor(deps.stage).map((g) => g.name));
+  const app = new Hono();
+  for (const [method, path, group] of routeManifest) {
+    if (group !== "shell" && !mounted.has(group)) continue;
+    app.on(method, path, async (c) => (await appOf(group)).fetch(c.req.raw, c.env));
+  }
+  // What no route answers (an unknown path, a method a path does not take): the 404 after the same middleware.
+  app.all("/api/*", async (c) => (await appOf("shell")).fetch(c.req.raw, c.env));
+  return app as unknown as AppType;
 }
 
-export type AppType = ReturnType<typeof createApp>;
+/** The whole API with every group loaded: what the contract describes and tests read the route table of. */
+export async function createFullApp(deps: Deps) {
+  const groups: Mounted[] = await Promise.all(groupsFor(deps.stage).map(async (g) => ({ mount: g.mount, app: await g.load() })));
+  return mountApi(deps, groups);
+}
+
+// The API's type for the web app's typed client: each group's routes under its mount. Types
+// only, so the groups' code is not imported here.
+type Groups = (typeof routeGroups)[number];
+type SchemaOf<G> = G extends { mount: infer M extends string; load: () => Promise<Hono<any, infer S, any>> }
+  ? MergeSchemaPath<S, `/api${M extends "/" ? "" : M}`>
+  : never;
+export type AppType = Hono<AppEnv, SchemaOf<Groups | { mount: "/"; load: () => Promise<typeof health> }>, "/">;

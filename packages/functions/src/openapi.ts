@@ -69,6 +69,8 @@ export interface Route {
   params: { name: string; pattern?: string }[];
   /** the `valid()` middleware that run before the handler, in order */
   validations: Validation[];
+  /** every middleware that runs before the handler, in order (the API's own first) */
+  middleware: Function[];
   doc?: RouteDoc;
   /** `requireUser` runs before the handler, or the route's doc says only some people may call it */
   signedIn: boolean;
@@ -131,6 +133,7 @@ export function routeTable(app: { routes: RouterRoute[] }): Route[] {
       openApiPath: entry.path.replace(PARAM, "{$1}"),
       params,
       validations,
+      middleware: before,
       ...(routeDoc ? { doc: routeDoc } : {}),
       signedIn: before.includes(requireUser) || (!!routeDoc && !["public", "local-only"].includes(routeDoc.access)),
       idempotent: before.includes(idempotent),

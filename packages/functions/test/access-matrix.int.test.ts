@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { createApp, type Deps } from "@jinguo/functions";
+import { createFullApp, type Deps } from "@jinguo/functions";
 import { testApi, fixedClock, readResponse, ORIGIN, type TestApi } from "../../../test/harness.ts";
 import { routeTable, type Route } from "../src/openapi.ts";
 import { pngBytes } from "../../core/test/images.ts";
@@ -506,7 +506,7 @@ const matrix: Record<string, Row> = {
 // ---- running it ----
 
 /** The app's routes, read before the tests are declared: one test per route. */
-const table = routeTable(createApp({ stage: "local" } as Deps));
+const table = routeTable(await createFullApp({ stage: "local" } as Deps));
 // Sign-outs go last: what they end, no later row needs.
 const ordered = [...table].sort((a, b) => Number(!!matrix[a.key]?.endsSignIn) - Number(!!matrix[b.key]?.endsSignIn));
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
-import { createApp, type Deps } from "@jinguo/functions";
+import { createFullApp, type Deps } from "@jinguo/functions";
 import { testApi, fixedClock, readResponse, ORIGIN, type TestApi } from "../../../test/harness.ts";
 import { routeTable, type Route } from "../src/openapi.ts";
 import { openApiDocument } from "../src/openapi-document.ts";
@@ -40,7 +40,7 @@ const oneOf = (list: string[]) => fc.constant(0).chain(() => fc.constantFrom(...
 /** One of `known`, read when a value is drawn (the fixtures' ids join it in beforeAll). */
 const knownValue = oneOf(known);
 
-const table = routeTable(createApp({ stage: "local" } as Deps));
+const table = routeTable(await createFullApp({ stage: "local" } as Deps));
 const document = openApiDocument(table, { stage: "local" });
 
 // ---- what is sent ----

@@ -1,55 +1,14 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { RouterRoute } from "hono/types";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, Deps } from "../env.ts";
 import { doc, routeTable } from "../openapi.ts";
-
-/** The app the contract describes: only its route table is read. */
-export type Mounted = { routes: RouterRoute[] };
 
 /**
  * The contract: `GET /api/openapi.json` and a reference to read on a phone at `GET /api/docs`,
- * both made from the mounted app (`app()`, read on first use, when every route is in place).
- * The code that writes them (openapi-document.ts, docs-page.ts) is imported then too: a chunk
- * of its own in the Lambda bundle, which no cold start loads (infra/bundle.ts).
+ * both made from the whole API (every route group loaded, app.ts `createFullApp`) on the first
+ * request for them, once per stage (the local stage has routes the cloud has not). The code
+ * that writes them (openapi-document.ts, docs-page.ts) is imported then too.
  */
-export function contract(app: () => Mounted, stage: string) {
-  const current = once(async () => (await import("../openapi-document.ts")).openApiDocument(routeTable(app()), { stage }));
-  const page = once(async () => (await import("./docs-page.ts")).renderDocs(await current()));
-  return new Hono<AppEnv>()
-    .get(
-      "/openapi.json",
-      doc({ summary: "接口说明（机器可读，OpenAPI 3.1）", summaryEn: "The contract as OpenAPI 3.1", access: "public" }),
-      shared,
-      async (c) => c.json(await current()),
-    )
-    .get(
-      "/docs",
-      doc({ summary: "接口参考（网页）", summaryEn: "The API reference as a web page", access: "public" }),
-      shared,
-      async (c) => {
-        c.header("content-security-policy", DOCS_CSP);
-        return c.html(await page());
-      },
-    )
-    .get(
-      "/docs/style.css",
-      doc({ summary: "接口参考的样式表", summaryEn: "The reference's stylesheet", access: "public" }),
-      shared,
-      async (c) => c.body((await import("./docs-page.ts")).STYLE, 200, { "content-type": "text/css; charset=utf-8" }),
-    );
-}
-
-/** Made on first use and kept; a failure is not kept, so the next request tries again. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () =>
-    (made ??= make().catch((err: unknown) => {
-      made = undefined;
-      throw err;
-    }));
-}
-
 /**
  * Nothing personal, the same for everyone: a shared cache may keep it briefly. The CSRF cookie
  * every response sets stays out of it, or a cache would hand one token to everyone.
@@ -62,3 +21,61 @@ const shared = createMiddleware<AppEnv>(async (c, next) => {
 
 // No script at all, styles only from our own stylesheet: the page works under the site's strict CSP.
 const DOCS_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const documents = new Map<string, () => Promise<Record<string, any>>>();
+const pages = new Map<string, () => Promise<string>>();
+
+const documentOf = (stage: string) => {
+  let made = documents.get(stage);
+  if (!made) {
+    made = once(async () => {
+      const [{ createFullApp }, { openApiDocument }] = await Promise.all([import("../app.ts"), import("../openapi-document.ts")]);
+      return openApiDocument(routeTable(await createFullApp({ stage } as Deps)), { stage });
+    });
+    documents.set(stage, made);
+  }
+  return made();
+};
+
+const pageOf = (stage: string) => {
+  let made = pages.get(stage);
+  if (!made) {
+    made = once(async () => (await import("./docs-page.ts")).renderDocs((await documentOf(stage)) as Record<string, any>));
+    pages.set(stage, made);
+  }
+  return made();
+};
+
+export const contract = new Hono<AppEnv>()
+  .get(
+    "/openapi.json",
+    doc({ summary: "接口说明（机器可读，OpenAPI 3.1）", summaryEn: "The contract as OpenAPI 3.1", access: "public" }),
+    shared,
+    async (c) => c.json(await documentOf(c.var.deps.stage)),
+  )
+  .get(
+    "/docs",
+    doc({ summary: "接口参考（网页）", summaryEn: "The API reference as a web page", access: "public" }),
+    shared,
+    async (c) => {
+      c.header("content-security-policy", DOCS_CSP);
+      return c.html(await pageOf(c.var.deps.stage));
+    },
+  )
+  .get(
+    "/docs/style.css",
+    doc({ summary: "接口参考的样式表", summaryEn: "The reference's stylesheet", access: "public" }),
+    shared,
+    async (c) => c.body((await import("./docs-page.ts")).STYLE, 200, { "content-type": "text/css; charset=utf-8" }),
+  );
+
+/** Made on first use and kept; a failure is not kept, so the next request tries again. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () =>
+    (made ??= make().catch((err: unknown) => {
+      made = undefined;
+      throw err;
+    }));
+}
+
