@@ -65,11 +65,12 @@ export const s3SdkApart: Plugin = {
 const zodRoot = dirname(createRequire(import.meta.url).resolve("zod/package.json"));
 
 /**
- * zod's parts the code never uses, left out of the bundle. `import { z } from "zod"` is a
- * namespace that holds every locale's error messages (z.locales: ~260 KB minified of the API's
- * bundle), the JSON-Schema importer (z.fromJSONSchema) and the opt-in compiler (z.compile);
- * esbuild keeps a namespace whole. English stays: zod registers it itself on the first schema
- * (classic/schemas.js), and our own error messages come from core/messages, not from zod.
+ * zod's parts the code never uses, left out of the bundle. The code uses zod/mini (its classic
+ * API puts every method on prototypes: nothing of it tree-shakes), whose namespace still
+ * re-exports every locale's error messages (z.locales: ~260 KB minified), the JSON-Schema
+ * importer and the opt-in compiler (z.compile), which esbuild keeps once anything reaches them.
+ * English stays for whoever asks; mini registers no locale, and our own error messages come
+ * from core/messages, not from zod.
  * infra/bundle.unit.test.ts checks that no source uses what is left out and that the bundle
  * validates as the source does.
  */

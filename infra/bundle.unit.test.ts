@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
-import { z } from "zod";
+import * as zm from "zod/mini";
 import QRCode from "qrcode";
 import { bundle, bundleOptions, coldStart, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
 import { pngBytes } from "../packages/core/test/images.ts";
@@ -30,15 +30,15 @@ function bundledSources(): { file: string; text: string }[] {
 
 // A probe through the same settings: zod's schemas, its JSON Schema, and the ticket's QR code.
 const PROBE = `
-import { z } from "zod";
+import * as z from "zod/mini";
 import QRCode from "qrcode";
 const schema = z.object({
-  name: z.string().min(1).max(5),
-  age: z.number().int().min(18),
+  name: z.string().check(z.minLength(1), z.maxLength(5)),
+  age: z.number().check(z.int(), z.gte(18)),
   kind: z.enum(["event", "contest"]),
   when: z.iso.datetime(),
-  phone: z.string().regex(/^1\\d{10}$/),
-  tags: z.array(z.string()).max(2).optional(),
+  phone: z.string().check(z.regex(/^1\\d{10}$/)),
+  tags: z.optional(z.array(z.string()).check(z.maxLength(2))),
 });
 export const parse = (v) => schema.safeParse(v);
 export const jsonSchema = () => z.toJSONSchema(schema, { io: "input" });
@@ -67,13 +67,13 @@ const samples: unknown[] = [
   null,
   "x",
 ];
-const sourceSchema = z.object({
-  name: z.string().min(1).max(5),
-  age: z.number().int().min(18),
-  kind: z.enum(["event", "contest"]),
-  when: z.iso.datetime(),
-  phone: z.string().regex(/^1\d{10}$/),
-  tags: z.array(z.string()).max(2).optional(),
+const sourceSchema = zm.object({
+  name: zm.string().check(zm.minLength(1), zm.maxLength(5)),
+  age: zm.number().check(zm.int(), zm.gte(18)),
+  kind: zm.enum(["event", "contest"]),
+  when: zm.iso.datetime(),
+  phone: zm.string().check(zm.regex(/^1\d{10}$/)),
+  tags: zm.optional(zm.array(zm.string()).check(zm.maxLength(2))),
 });
 
 describe("the functions' bundle", () => {
@@ -83,6 +83,13 @@ describe("the functions' bundle", () => {
         .filter(([, { uses }]) => uses.test(text))
         .map(([part]) => `${file} uses ${part}`),
     );
+    expect(found).toEqual([]);
+  });
+
+  it("no bundled source uses zod's classic API (its methods sit on prototypes and carry ~90 KB more: zod/mini)", () => {
+    const found = bundledSources()
+      .filter(({ text }) => /from "zod(\/v4)?(\/classic)?"/.test(text))
+      .map(({ file }) => file);
     expect(found).toEqual([]);
   });
 
@@ -98,13 +105,13 @@ describe("the functions' bundle", () => {
   it("validates as the source does: the same successes, issues and messages", async () => {
     const { module } = await lean;
     for (const v of samples) expect(module.parse(v), JSON.stringify(v)).toEqual(sourceSchema.safeParse(v));
-    // English, zod's own default, is still there.
+    // zod/mini loads no locale: its own words are the generic ones (ours come from core/messages).
     expect(module.parse({}).error.issues[0].message).toMatch(/^Invalid input/);
   });
 
   it("makes the same JSON Schema (the OpenAPI document is built from it)", async () => {
     const { module } = await lean;
-    expect(module.jsonSchema()).toEqual(z.toJSONSchema(sourceSchema, { io: "input" }));
+    expect(module.jsonSchema()).toEqual(zm.toJSONSchema(sourceSchema, { io: "input" }));
   });
 
   it("draws the ticket's QR code byte for byte as qrcode does, and refuses other kinds", async () => {
@@ -139,6 +146,12 @@ const lazyParts: Record<string, RegExp> = {
   "S3 SDK": /node_modules\/@aws-sdk\/(client-s3|s3-request-presigner)\//,
   "OpenAPI document and docs page": /functions\/src\/(openapi-document|routes\/docs-page)\.ts$/,
   "QR codes": /node_modules\/qrcode\//,
+  // Each group of routes with its first request (functions/src/routes/groups.ts), and what only routes use:
+  "route groups": /functions\/src\/routes\/(?!groups\.ts|manifest\.ts)[\w-]+\.ts$/,
+  zod: /node_modules\/zod\//,
+  "form schemas": /core\/src\/forms\/(model|validate|text)\.ts$/,
+  "Tencent SMS sender": /core\/src\/sms\/tencent\.ts$/,
+  "S3 upload store": /functions\/src\/s3-uploads\.ts$/,
 };
 
 describe("the API's bundle: what a cold start loads", () => {

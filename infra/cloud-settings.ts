@@ -5,7 +5,7 @@
  * against these and against the rules they serve.
  */
 import { t } from "../packages/core/src/messages/index.ts";
-import { tencentSmsEnvironment } from "../packages/core/src/sms/tencent.ts";
+import { tencentSmsEnvironment } from "../packages/core/src/sms/tencent-settings.ts";
 import { WEB_SECURITY_HEADERS } from "../packages/local/src/web-headers.ts";
 
 /** Memory and time per function. The API stays below the HTTP API's 30-second integration limit. */

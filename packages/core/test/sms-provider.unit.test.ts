@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { createHash, createHmac } from "node:crypto";
 import { fixedClock } from "../src/clock/index.ts";
-import { smsFromEnvironment, tc3Sign, tencentSms, tencentSmsEnvironment, SmsError, type TencentSmsSettings } from "../src/sms/index.ts";
+import { smsFromEnvironment, tencentSmsEnvironment, type TencentSmsSettings } from "../src/sms/index.ts";
+import { tc3Sign, tencentSms, SmsError } from "../src/sms/tencent.ts";
 
 /**
  * The Tencent Cloud SMS sender against request/response pairs. The signature is checked

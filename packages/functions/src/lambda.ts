@@ -2,7 +2,7 @@ import { handle } from "hono/aws-lambda";
 import type { LambdaEvent, LambdaContext } from "hono/aws-lambda";
 import { createApp, type Deps } from "./app.ts";
 import { cloudParts, onColdStart } from "./cloud.ts";
-import { s3UploadStore } from "./s3-uploads.ts";
+import type { UploadStore } from "@jinguo/core/uploads";
 
 /**
  * The API as a Lambda handler (API Gateway HTTP API, payload 2.0), from any deps: the cloud's
@@ -23,9 +23,27 @@ const ready = onColdStart(async () => {
     rateLimitPerClient: config.rateLimitPerClient,
     trustCloudFrontViewerAddress: config.trustCloudFrontViewerAddress,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-    ...(config.uploadBucket ? { uploads: s3UploadStore({ bucket: config.uploadBucket }) } : {}),
+    ...(config.uploadBucket ? { uploads: s3UploadsOnFirstUse(config.uploadBucket) } : {}),
     // No `outbox`: in the cloud the table's stream delivers (stream.ts).
   });
 });
 
 export const handler = async (event: LambdaEvent, context: LambdaContext) => (await ready())(event, context);
+
+/**
+ * The upload bucket's store (s3-uploads.ts), its code loaded with the first image: most
+ * requests touch none, so no cold start reads it. It has direct uploads, as the store has.
+ */
+function s3UploadsOnFirstUse(bucket: string): UploadStore {
+  let made: Promise<UploadStore> | undefined;
+  const store = () => (made ??= import("./s3-uploads.ts").then((m) => m.s3UploadStore({ bucket })));
+  return {
+    put: async (id, bytes, contentType) => (await store()).put(id, bytes, contentType),
+    get: async (id) => (await store()).get(id),
+    direct: {
+      presignPut: async (key, contentType, size) => (await store()).direct!.presignPut(key, contentType, size),
+      read: async (key) => (await store()).direct!.read(key),
+      remove: async (key) => (await store()).direct!.remove(key),
+    },
+  };
+}

@@ -6,7 +6,7 @@ import type { Clock } from "../clock/index.ts";
 import { getCampaign, hasCapability, intake, type Campaign } from "../campaigns/index.ts";
 import { validateAnswers, type Answers } from "../forms/validate.ts";
 import { maskAnswers, maskIdNumber } from "../forms/mask.ts";
-import { isPersonal } from "../forms/model.ts";
+import { isPersonal } from "../forms/personal.ts";
 import { covers, listOrgUnits, orgUnitIds } from "../org-units/index.ts";
 import { canManage, isOrganiser, organiserScopes, type Actor } from "../identity/access.ts";
 import { getUser } from "../identity/users.ts";

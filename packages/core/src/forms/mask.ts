@@ -1,4 +1,5 @@
-import { isPersonal, type Form } from "./model.ts";
+import type { Form } from "./model.ts";
+import { isPersonal } from "./personal.ts";
 import type { Answers } from "./validate.ts";
 
 /** 138****5678 */

@@ -2,7 +2,8 @@ import { getItem, queryAll, transact, type Db, type TxOp } from "../db/index.ts"
 import { keys } from "../table/index.ts";
 import { fail } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
-import { isPersonal, type Form, type FormField } from "../forms/model.ts";
+import type { Form, FormField } from "../forms/model.ts";
+import { isPersonal } from "../forms/personal.ts";
 import type { Entry } from "../entries/index.ts";
 import { checkScores, judgeTotal } from "./scoring.ts";
 import { guards } from "./guards.ts";

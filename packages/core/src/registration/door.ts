@@ -4,7 +4,8 @@ import { isLetterTicketCode, isTicketCode, normaliseTicketCode } from "../ids/in
 import { DomainError, fail, type ErrorCode } from "../errors/index.ts";
 import type { Clock } from "../clock/index.ts";
 import { getCampaignWithSessions, hasCapability, listCampaigns, publicSession, type Campaign, type Session } from "../campaigns/index.ts";
-import { isPersonal, type Form } from "../forms/model.ts";
+import type { Form } from "../forms/model.ts";
+import { isPersonal } from "../forms/personal.ts";
 import type { Answers } from "../forms/validate.ts";
 import { maskName, maskPhone } from "../forms/mask.ts";
 import { covers } from "../org-units/index.ts";

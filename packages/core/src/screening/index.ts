@@ -1,4 +1,5 @@
-import { isPersonal, type Form } from "../forms/model.ts";
+import type { Form } from "../forms/model.ts";
+import { isPersonal } from "../forms/personal.ts";
 import type { Answers } from "../forms/validate.ts";
 import { defaultSensitiveWords } from "./words.ts";
 

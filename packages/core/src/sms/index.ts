@@ -2,7 +2,8 @@ import { putItem, query, type Db } from "../db/index.ts";
 import { keys } from "../table/index.ts";
 import type { Clock } from "../clock/index.ts";
 import { maskPhone } from "../forms/mask.ts";
-import { tencentSms, tencentSmsSettings, type TencentSmsOptions } from "./tencent.ts";
+import { tencentSmsSettings } from "./tencent-settings.ts";
+import type { TencentSmsOptions } from "./tencent.ts";
 
 /** The kinds of notice an SMS template is approved for (the sign-in code has its own). */
 export const noticeTemplates = ["waitlist_promoted", "session_reminder", "results_published"] as const;
@@ -29,8 +30,11 @@ export interface SmsSender {
   sendNotice(phone: string, text: string, message: NoticeMessage): Promise<void>;
 }
 
-export { tencentSms, tencentSmsSettings, tencentSmsEnvironment, tencentSmsApi, tc3Sign, toE164, SmsError } from "./tencent.ts";
-export type { TencentSmsSettings, TencentSmsOptions, TencentTemplateKind, SmsFailure, Tc3Input } from "./tencent.ts";
+// The sender (tencentSms, tc3Sign, toE164, SmsError) is imported from ./tencent.ts itself, so
+// that nothing here brings it onto a cold start.
+export { tencentSmsSettings, tencentSmsEnvironment, tencentSmsApi } from "./tencent-settings.ts";
+export type { TencentSmsSettings, TencentTemplateKind } from "./tencent-settings.ts";
+export type { TencentSmsOptions, SmsFailure, Tc3Input } from "./tencent.ts";
 
 /**
  * The cloud's SMS sender, from the environment: Tencent Cloud SMS when its settings are
@@ -38,7 +42,14 @@ export type { TencentSmsSettings, TencentSmsOptions, TencentTemplateKind, SmsFai
  * refuses to start instead of pretending to send.
  */
 export function smsFromEnvironment(env: Record<string, string | undefined>, options: TencentSmsOptions = {}): SmsSender {
-  return tencentSms(tencentSmsSettings(env), options);
+  const settings = tencentSmsSettings(env);
+  // The sender's code loads with the first text, not at start: most requests send none.
+  let sender: Promise<SmsSender> | undefined;
+  const send = () => (sender ??= import("./tencent.ts").then((m) => m.tencentSms(settings, options)));
+  return {
+    sendOtp: async (phone, code) => (await send()).sendOtp(phone, code),
+    sendNotice: async (phone, text, message) => (await send()).sendNotice(phone, text, message),
+  };
 }
 
 const DAY_SECONDS = 86_400;

@@ -1,7 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { systemClock, type Clock } from "../clock/index.ts";
-import { isMobilePhone } from "../forms/validate.ts";
-import type { NoticeTemplate, SmsSender } from "./index.ts";
+import { isMobilePhone } from "../forms/personal.ts";
+import type { SmsSender } from "./index.ts";
+import { tencentSmsApi, type TencentSmsSettings, type TencentTemplateKind } from "./tencent-settings.ts";
 
 /**
  * Tencent Cloud SMS (API 3.0, `SendSms`, version 2021-01-11) over plain `fetch`, signed with
@@ -25,33 +26,9 @@ import type { NoticeTemplate, SmsSender } from "./index.ts";
  * account's 12-character limit would cut titles (and the registration id).
  */
 
-export const tencentSmsApi = {
-  host: "sms.tencentcloudapi.com",
-  service: "sms",
-  action: "SendSms",
-  version: "2021-01-11",
-  /** the region the account's SMS application lives in, unless the settings say otherwise */
-  defaultRegion: "ap-guangzhou",
-} as const;
-
 /** What is signed must be exactly what is sent: this one content type, charset included. */
 const CONTENT_TYPE = "application/json; charset=utf-8";
 const ALGORITHM = "TC3-HMAC-SHA256";
-
-/** The messages a Tencent template exists for: the sign-in code and every kind of notice. */
-export type TencentTemplateKind = "otp" | NoticeTemplate;
-
-export interface TencentSmsSettings {
-  secretId: string;
-  secretKey: string;
-  /** the SMS application's SdkAppId (1400…) */
-  sdkAppId: string;
-  /** the approved sign name, without the brackets: 湖南省妇联 → 【湖南省妇联】 */
-  signName: string;
-  region: string;
-  /** an approved template id per kind of message */
-  templates: Record<TencentTemplateKind, string>;
-}
 
 export interface TencentSmsOptions {
   fetch?: typeof fetch;
@@ -222,55 +199,4 @@ export function tencentSms(settings: TencentSmsSettings, options: TencentSmsOpti
     sendOtp: (phone, code) => send(phone, "otp", [code]),
     sendNotice: (phone, _text, message) => send(phone, message.template, message.params),
   };
-}
-
-/**
- * The settings by environment variable (SST links them from secrets; the CDK stack sets them
- * from its secret). All are required but the region.
- */
-export const tencentSmsEnvironment = {
-  secretId: "TENCENT_SMS_SECRET_ID",
-  secretKey: "TENCENT_SMS_SECRET_KEY",
-  sdkAppId: "TENCENT_SMS_SDK_APP_ID",
-  signName: "TENCENT_SMS_SIGN_NAME",
-  region: "TENCENT_SMS_REGION",
-  templates: {
-    otp: "TENCENT_SMS_TEMPLATE_OTP",
-    waitlist_promoted: "TENCENT_SMS_TEMPLATE_WAITLIST_PROMOTED",
-    session_reminder: "TENCENT_SMS_TEMPLATE_SESSION_REMINDER",
-    results_published: "TENCENT_SMS_TEMPLATE_RESULTS_PUBLISHED",
-  },
-} as const satisfies { templates: Record<TencentTemplateKind, string> } & Record<string, unknown>;
-
-/**
- * Reads the settings, or says every one that is missing or malformed (by name, never by value).
- */
-export function tencentSmsSettings(env: Record<string, string | undefined>): TencentSmsSettings {
-  const problems: string[] = [];
-  const read = (name: string, pattern?: RegExp) => {
-    const value = env[name]?.trim() ?? "";
-    if (!value) problems.push(`${name} is not set`);
-    else if (pattern && !pattern.test(value)) problems.push(`${name} is not valid`);
-    return value;
-  };
-  const names = tencentSmsEnvironment;
-  const digits = /^\d{1,20}$/;
-  const settings: TencentSmsSettings = {
-    secretId: read(names.secretId, /^\S+$/),
-    secretKey: read(names.secretKey, /^\S+$/),
-    sdkAppId: read(names.sdkAppId, digits),
-    signName: read(names.signName, /^[^【】\[\]]{2,16}$/),
-    region: env[names.region]?.trim() || tencentSmsApi.defaultRegion,
-    templates: {
-      otp: read(names.templates.otp, digits),
-      waitlist_promoted: read(names.templates.waitlist_promoted, digits),
-      session_reminder: read(names.templates.session_reminder, digits),
-      results_published: read(names.templates.results_published, digits),
-    },
-  };
-  if (!/^[a-z]{2}-[a-z]+(-\d+)?$/.test(settings.region)) problems.push(`${names.region} is not valid`);
-  if (problems.length > 0) {
-    throw new Error(`SMS is not configured for Tencent Cloud SMS, so no sign-in code or notice can be sent: ${problems.join("; ")}.`);
-  }
-  return settings;
 }
