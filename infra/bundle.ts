@@ -36,8 +36,9 @@ export type FunctionName = keyof typeof functionEntries;
 /**
  * Nothing is left to the Lambda runtime's copy of the AWS SDK: every client is bundled, so a
  * function runs the versions the tests ran (the runtime's lag behind ours and change under
- * us). The DynamoDB and Secrets Manager clients, used by every cold start, are on its path;
- * the S3 client and presigner, used by images only, are a bundle apart (`s3Sdk`).
+ * us). The DynamoDB client, used by every request, is on its path (and its signer and
+ * credentials read the secrets: functions/src/secrets.ts); the S3 client and presigner, used by
+ * images only, are a bundle apart (`s3Sdk`).
  */
 export const runtimeProvided: string[] = [];
 

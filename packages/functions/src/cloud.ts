@@ -1,8 +1,8 @@
-import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { cloudConfig, loadSecrets, type CloudConfig, type Environment } from "@jinguo/core/config";
 import { createDb, type Db } from "@jinguo/core/db";
 import { systemClock, type Clock } from "@jinguo/core/clock";
 import { smsFromEnvironment, type SmsSender } from "@jinguo/core/sms";
+import { getSecretString } from "./secrets.ts";
 
 /**
  * What a cloud function is made of, read once per cold start: the configuration
@@ -25,16 +25,12 @@ export interface CloudNeeds {
   sms: boolean;
 }
 
-/** Secrets Manager, read once per secret per cold start. */
+/**
+ * Secrets Manager, read once per secret per cold start: one signed GetSecretValue (./secrets.ts),
+ * not the SDK's client, which would be on every cold start's path for this one call.
+ */
 export async function readSecretValue(arn: string): Promise<string> {
-  const client = new SecretsManagerClient({ maxAttempts: 3 });
-  try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (out.SecretString === undefined) throw new Error(`The secret ${arn} has no string value`);
-    return out.SecretString;
-  } finally {
-    client.destroy();
-  }
+  return getSecretString(arn);
 }
 
 /** A sender for a function that must never send (the reminder schedule writes notices; the outbox sends them). */
