@@ -2,6 +2,7 @@ import { describe, it, expect } from "vitest";
 import { cloudConfig } from "@jinguo/core/config";
 import { tencentSmsEnvironment } from "@jinguo/core/sms";
 import { cloudParts, onColdStart } from "../src/cloud.ts";
+import { smsSettings } from "./fixtures/sms-settings.ts";
 
 /** How a cloud function starts: its variables (core/config), its secrets, what it refuses. */
 
@@ -10,16 +11,7 @@ const SMS_ARN = "arn:aws:secretsmanager:ap-east-1:123456789012:secret:SmsSetting
 const base = { STAGE: "production", TABLE_NAME: "Jinguo-production-Table", SESSION_SECRET_ARN: SESSION_ARN, SMS_SECRET_ARN: SMS_ARN };
 const SESSION = "x".repeat(64);
 const SECRET_KEY = "tencent-secret-key-value";
-const sms = {
-  [tencentSmsEnvironment.secretId]: "AKIDtest",
-  [tencentSmsEnvironment.secretKey]: SECRET_KEY,
-  [tencentSmsEnvironment.sdkAppId]: "1400000000",
-  [tencentSmsEnvironment.signName]: "湖南省妇联",
-  [tencentSmsEnvironment.templates.otp]: "100001",
-  [tencentSmsEnvironment.templates.waitlist_promoted]: "100002",
-  [tencentSmsEnvironment.templates.session_reminder]: "100003",
-  [tencentSmsEnvironment.templates.results_published]: "100004",
-};
+const sms = smsSettings(SECRET_KEY);
 const secrets = (values: Record<string, string>) => async (arn: string) => {
   if (!(arn in values)) throw new Error(`no secret ${arn}`);
   return values[arn]!;

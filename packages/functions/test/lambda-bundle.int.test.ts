@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundle } from "../../../infra/bundle.ts";
-import { tencentSmsEnvironment } from "@jinguo/core/sms";
 import { freshDb, fixedClock } from "../../../test/harness.ts";
 import { seed } from "../../local/src/seed.ts";
+import { smsSettings } from "./fixtures/sms-settings.ts";
 
 /**
  * The API as it ships: the bundle infra/bundle.ts builds (the CDK twin and SST deploy it),
@@ -23,16 +23,7 @@ import { seed } from "../../local/src/seed.ts";
 
 const SESSION_ARN = "arn:aws:secretsmanager:ap-east-1:123456789012:secret:jinguo/session-AbCdEf";
 const SMS_ARN = "arn:aws:secretsmanager:ap-east-1:123456789012:secret:jinguo/sms-AbCdEf";
-const sms = {
-  [tencentSmsEnvironment.secretId]: "AKIDbundle",
-  [tencentSmsEnvironment.secretKey]: "bundle-secret-key",
-  [tencentSmsEnvironment.sdkAppId]: "1400000000",
-  [tencentSmsEnvironment.signName]: "湖南省妇联",
-  [tencentSmsEnvironment.templates.otp]: "100001",
-  [tencentSmsEnvironment.templates.waitlist_promoted]: "100002",
-  [tencentSmsEnvironment.templates.session_reminder]: "100003",
-  [tencentSmsEnvironment.templates.results_published]: "100004",
-};
+const sms = smsSettings();
 
 /** What the fake Secrets Manager was asked: the target and whether the request was signed. */
 const asked: { target: string | undefined; signed: boolean; secretId: string }[] = [];
