@@ -17,7 +17,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Metafile, Plugin } from "esbuild";
 
 export const repoRoot = fileURLToPath(new URL("../", import.meta.url));
@@ -149,6 +149,33 @@ export const svgOnlyQrcode: Plugin = {
   },
 };
 
+/**
+ * The server's messages in Chinese only. The API and the texts it sends speak Chinese (API.md:
+ * `message` in Chinese; core/outbox's notices): `t` is only ever asked for zh-CN, and the
+ * English half of the table is the web app's, which gets it from its own build. So the
+ * function's copy of core/messages' errors and notices is the same table with each entry's
+ * zh-CN alone (~4 KB less on every cold start). Made from the modules themselves, not by
+ * editing their text: infra/bundle.unit.test.ts checks that the bundle answers each code as
+ * the source does.
+ */
+export const serverMessageFiles = /packages\/core\/src\/messages\/(errors|notices)\.ts$/;
+
+export const chineseOnlyMessages: Plugin = {
+  name: "chinese-only-messages",
+  setup(build) {
+    build.onLoad({ filter: serverMessageFiles }, async (args) => {
+      const table = (await import(pathToFileURL(args.path).href)) as Record<string, Record<string, { "zh-CN": string }>>;
+      const contents = Object.entries(table)
+        .map(([name, entries]) => {
+          const chinese = Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, { "zh-CN": entry["zh-CN"] }]));
+          return `export const ${name} = ${JSON.stringify(chinese)};`;
+        })
+        .join("\n");
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** The settings, for any entry (the bench's baseline too). */
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
   return {
@@ -167,7 +194,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // CommonJS dependencies that call require() inside an ESM bundle.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: runtimeProvided,
-    plugins: [leanZod, svgOnlyQrcode, s3SdkApart],
+    plugins: [leanZod, svgOnlyQrcode, s3SdkApart, chineseOnlyMessages],
     minify: true,
     // Chinese text as UTF-8 (3 bytes a character) rather than \uXXXX escapes (6): the message
     // table is most of the app's own bytes. Node reads modules as UTF-8.

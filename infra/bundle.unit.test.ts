@@ -6,7 +6,8 @@ import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
 import * as zm from "zod/mini";
 import QRCode from "qrcode";
-import { bundle, bundleOptions, coldStart, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
+import { bundle, bundleOptions, chineseOnlyMessages, coldStart, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
+import { errorMessages, fieldMessages, noticeMessages } from "../packages/core/src/messages/index.ts";
 import { pngBytes } from "../packages/core/test/images.ts";
 
 /**
@@ -191,6 +192,38 @@ describe("the API's bundle: what a cold start loads", () => {
     const texts = own.map((f) => readFileSync(join(dir, f), "utf8"));
     expect(texts.filter((t) => t.includes(`import("${s3Sdk.specifier}")`))).toHaveLength(1);
     expect(texts.filter((t) => t.includes("com.amazonaws.s3#")).length).toBe(0);
+  });
+
+  it("holds the server's messages in Chinese only, each as the source says it", async () => {
+    await api;
+    const code = readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".mjs") && !f.startsWith("node_modules"))
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .join("\n");
+    const tables = { ...errorMessages, ...fieldMessages, ...noticeMessages };
+    const english = Object.values(tables).filter((e) => !code.includes(JSON.stringify(e.en).slice(1, -1)));
+    expect(english.length).toBe(Object.keys(tables).length);
+    // Each entry's Chinese is there as written (JSON-escaped like the plugin writes it).
+    expect(Object.entries(tables).filter(([, e]) => !code.includes(JSON.stringify(e["zh-CN"]).slice(1, -1))).map(([k]) => k)).toEqual([]);
+  });
+
+  it("control: without the plugin the same table keeps its English", { timeout: 30_000 }, async () => {
+    const probeDir = mkdtempSync(join(out, "messages-"));
+    const { entryPoints: _entry, plugins, ...options } = bundleOptions("unused", probeDir);
+    const source = JSON.stringify(join(repoRoot, "packages/core/src/messages/errors.ts"));
+    const built = async (withPlugin: boolean) => {
+      const result = await build({
+        ...options,
+        outdir: mkdtempSync(join(probeDir, withPlugin ? "with-" : "without-")),
+        plugins: (plugins ?? []).filter((p) => withPlugin || p !== chineseOnlyMessages),
+        stdin: { contents: `export { errorMessages } from ${source};`, resolveDir: repoRoot, sourcefile: "probe.ts", loader: "ts" },
+      });
+      const file = Object.keys(result.metafile!.outputs).find((f) => f.endsWith("stdin.mjs"))!;
+      return (await import(pathToFileURL(join(repoRoot, file)).href)).errorMessages as Record<string, Record<string, string>>;
+    };
+    const [lean, whole] = [await built(true), await built(false)];
+    expect(lean.NOT_FOUND).toEqual({ "zh-CN": errorMessages.NOT_FOUND["zh-CN"] });
+    expect(whole.NOT_FOUND).toEqual(errorMessages.NOT_FOUND);
   });
 
   it("a lazy chunk works inside the bundle: the image codecs (CommonJS pngjs) decode and re-encode", { timeout: 30_000 }, async () => {

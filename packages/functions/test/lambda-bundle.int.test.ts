@@ -10,6 +10,7 @@ import { bundle } from "../../../infra/bundle.ts";
 import { freshDb, fixedClock } from "../../../test/harness.ts";
 import { seed } from "../../local/src/seed.ts";
 import { smsSettings } from "./fixtures/sms-settings.ts";
+import { errorMessages } from "@jinguo/core/messages";
 
 /**
  * The API as it ships: the bundle infra/bundle.ts builds (the CDK twin and SST deploy it),
@@ -142,7 +143,8 @@ describe("the API's Lambda bundle, as deployed", () => {
     expect([one!.statusCode, (JSON.parse(one!.body) as { campaign: { id: string } }).campaign.id]).toEqual([200, "c-2019-health-lectures"]);
     // The auth group's middleware: a write without Origin nor token is refused, in the error shape.
     expect([unsigned!.statusCode, (JSON.parse(unsigned!.body) as { error: { code: string } }).error.code]).toEqual([403, "CSRF"]);
-    expect([missing!.statusCode, (JSON.parse(missing!.body) as { error: { code: string; message: string } }).error.code]).toEqual([404, "NOT_FOUND"]);
+    // In Chinese, from the bundle's Chinese-only copy of the messages (infra/bundle.ts).
+    expect([missing!.statusCode, (JSON.parse(missing!.body) as { error: unknown }).error]).toEqual([404, { code: "NOT_FOUND", message: errorMessages.NOT_FOUND["zh-CN"] }]);
     // The contract mounts every group: each chunk loaded inside the bundle, every route described.
     expect(contract!.statusCode).toBe(200);
     const paths = Object.keys((JSON.parse(contract!.body) as { paths: Record<string, unknown> }).paths);
