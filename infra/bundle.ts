@@ -114,6 +114,47 @@ export const leanZod: Plugin = {
   },
 };
 
+/**
+ * zod's JSON Schema code (~21 KB) with the contract only. zod's barrels (v4/core/index.js,
+ * v4/mini/external.js) re-export it, so every `zod/mini` import reaches it, and esbuild places a
+ * module by which entries reach it, not by which use it: the one user, the OpenAPI document
+ * (functions/src/openapi-document.ts, loaded on first use), would put it in the chunk every route
+ * group loads. Here the barrels get a stand-in, and that one importer of `zod/mini` gets mini
+ * plus the real `toJSONSchema`. infra/bundle.unit.test.ts checks that no other source uses it and
+ * that the bundle's document is the source's; anything else that asked would be told, not
+ * given a different schema.
+ */
+export const jsonSchemaUser = /packages\/functions\/src\/openapi-document\.ts$/;
+const jsonSchemaFiles = /\/(to-json-schema|json-schema-processors|json-schema-generator|json-schema)\.js$/;
+const zodBarrels = ["v4/core/index.js", "v4/mini/external.js"].map((f) => join(zodRoot, f));
+const onlyInTheContract = "zod's JSON Schema is in this bundle for the OpenAPI document only (infra/bundle.ts)";
+
+export const jsonSchemaWithTheContract: Plugin = {
+  name: "json-schema-with-the-contract",
+  setup(build) {
+    build.onResolve({ filter: /^zod\/mini$/ }, (args) => (jsonSchemaUser.test(args.importer) ? { path: "zod/mini", namespace: "zod-mini-with-json-schema" } : undefined));
+    build.onLoad({ filter: /.*/, namespace: "zod-mini-with-json-schema" }, () => ({
+      contents: [
+        `export * from ${JSON.stringify(join(zodRoot, "v4/mini/external.js"))};`,
+        `export { toJSONSchema } from ${JSON.stringify(join(zodRoot, "v4/core/json-schema-processors.js"))};`,
+      ].join("\n"),
+      loader: "js",
+      resolveDir: zodRoot,
+    }));
+    build.onResolve({ filter: jsonSchemaFiles }, (args) =>
+      zodBarrels.includes(args.importer) ? { path: args.path, namespace: "zod-json-schema-elsewhere" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-json-schema-elsewhere" }, (args) => ({
+      contents: args.path.endsWith("json-schema-processors.js")
+        ? `export function toJSONSchema() { throw new Error(${JSON.stringify(onlyInTheContract)}); }`
+        : args.path.endsWith("json-schema-generator.js")
+          ? `export class JSONSchemaGenerator { constructor() { throw new Error(${JSON.stringify(onlyInTheContract)}); } }`
+          : "export {};",
+      loader: "js",
+    }));
+  },
+};
+
 const qrcodeRoot = dirname(createRequire(import.meta.url).resolve("qrcode/package.json"));
 
 /**
@@ -194,7 +235,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // CommonJS dependencies that call require() inside an ESM bundle.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: runtimeProvided,
-    plugins: [leanZod, svgOnlyQrcode, s3SdkApart, chineseOnlyMessages],
+    plugins: [leanZod, jsonSchemaWithTheContract, svgOnlyQrcode, s3SdkApart, chineseOnlyMessages],
     minify: true,
     // Chinese text as UTF-8 (3 bytes a character) rather than \uXXXX escapes (6): the message
     // table is most of the app's own bytes. Node reads modules as UTF-8.

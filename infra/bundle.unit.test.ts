@@ -6,7 +6,8 @@ import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
 import * as zm from "zod/mini";
 import QRCode from "qrcode";
-import { bundle, bundleOptions, chineseOnlyMessages, coldStart, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
+import { bundle, bundleOptions, chineseOnlyMessages, coldStart, jsonSchemaUser, leanZod, repoRoot, s3Sdk, zodLeftOut } from "./bundle.ts";
+import { documentedSchema } from "../packages/functions/src/openapi-document.ts";
 import { errorMessages, fieldMessages, noticeMessages } from "../packages/core/src/messages/index.ts";
 import { pngBytes } from "../packages/core/test/images.ts";
 
@@ -42,7 +43,9 @@ const schema = z.object({
   tags: z.optional(z.array(z.string()).check(z.maxLength(2))),
 });
 export const parse = (v) => schema.safeParse(v);
-export const jsonSchema = () => z.toJSONSchema(schema, { io: "input" });
+import { documentedSchema } from ${JSON.stringify(join(repoRoot, "packages/functions/src/openapi-document.ts"))};
+export const jsonSchema = () => documentedSchema(schema, {}, "probe");
+export const askedElsewhere = () => z.toJSONSchema(schema, { io: "input" });
 export const qr = (text) => QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
 export const png = (text) => QRCode.toString(text, { type: "png" });
 `;
@@ -110,9 +113,18 @@ describe("the functions' bundle", () => {
     expect(module.parse({}).error.issues[0].message).toMatch(/^Invalid input/);
   });
 
-  it("makes the same JSON Schema (the OpenAPI document is built from it)", async () => {
+  it("makes the same JSON Schema for the OpenAPI document, and says so to anything else that asks", async () => {
     const { module } = await lean;
-    expect(module.jsonSchema()).toEqual(zm.toJSONSchema(sourceSchema, { io: "input" }));
+    expect(module.jsonSchema()).toEqual(documentedSchema(sourceSchema, {}, "probe"));
+    expect(() => module.askedElsewhere()).toThrow(/OpenAPI document only/);
+  });
+
+  it("only the OpenAPI document turns schemas into JSON Schema (the rest of the bundle has a stand-in)", () => {
+    const users = bundledSources()
+      .filter(({ text }) => /\btoJSONSchema\b|JSONSchemaGenerator/.test(text))
+      .map(({ file }) => file);
+    expect(users.filter((f) => !jsonSchemaUser.test(f))).toEqual([]);
+    expect(users.length).toBe(1);
   });
 
   it("draws the ticket's QR code byte for byte as qrcode does, and refuses other kinds", async () => {

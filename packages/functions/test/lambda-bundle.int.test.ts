@@ -11,6 +11,9 @@ import { freshDb, fixedClock } from "../../../test/harness.ts";
 import { seed } from "../../local/src/seed.ts";
 import { smsSettings } from "./fixtures/sms-settings.ts";
 import { errorMessages } from "@jinguo/core/messages";
+import { createFullApp, type Deps } from "../src/app.ts";
+import { routeTable } from "../src/openapi.ts";
+import { openApiDocument } from "../src/openapi-document.ts";
 
 /**
  * The API as it ships: the bundle infra/bundle.ts builds (the CDK twin and SST deploy it),
@@ -145,8 +148,11 @@ describe("the API's Lambda bundle, as deployed", () => {
     expect([unsigned!.statusCode, (JSON.parse(unsigned!.body) as { error: { code: string } }).error.code]).toEqual([403, "CSRF"]);
     // In Chinese, from the bundle's Chinese-only copy of the messages (infra/bundle.ts).
     expect([missing!.statusCode, (JSON.parse(missing!.body) as { error: unknown }).error]).toEqual([404, { code: "NOT_FOUND", message: errorMessages.NOT_FOUND["zh-CN"] }]);
-    // The contract mounts every group: each chunk loaded inside the bundle, every route described.
+    // The contract mounts every group: each chunk loaded inside the bundle, every route described,
+    // the document the very one the source makes (its JSON Schema code is in its chunk alone: infra/bundle.ts).
     expect(contract!.statusCode).toBe(200);
+    const source = openApiDocument(routeTable(await createFullApp({ stage: "bundle-test" } as Deps)), { stage: "bundle-test" });
+    expect(JSON.parse(contract!.body)).toEqual(JSON.parse(JSON.stringify(source)));
     const paths = Object.keys((JSON.parse(contract!.body) as { paths: Record<string, unknown> }).paths);
     expect(paths).toEqual(expect.arrayContaining(["/api/campaigns/{id}/votes", "/api/admin/checkins", "/api/judge/assignments", "/api/uploads"]));
     expect(paths.some((p) => p.startsWith("/api/dev/"))).toBe(false);
