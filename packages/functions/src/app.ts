@@ -4,6 +4,7 @@ import type { AppEnv, Deps } from "./env.ts";
 import { mountApi, type health, type Mounted } from "./api.ts";
 import { groupsFor, routeGroups, type GroupName } from "./routes/groups.ts";
 import { routeManifest } from "./routes/manifest.ts";
+import { once } from "./once.ts";
 
 export type { Deps } from "./env.ts";
 
@@ -16,17 +17,15 @@ export type { Deps } from "./env.ts";
  * middleware, the same errors, as the whole API (`createFullApp`) answers.
  */
 export function createApp(deps: Deps) {
-  const apps = new Map<GroupName | "shell", Promise<Hono>>();
+  const apps = new Map<GroupName | "shell", () => Promise<Hono>>();
   const appOf = (name: GroupName | "shell"): Promise<Hono> => {
-    let made = apps.get(name);
-    if (!made) {
+    let app = apps.get(name);
+    if (!app) {
       const group = routeGroups.find((g) => g.name === name);
-      made = group ? group.load().then((app) => mountApi(deps, [{ mount: group.mount, app }])) : Promise.resolve(mountApi(deps, []));
-      // A failed load (a chunk that could not be read) is not kept: the next request tries again.
-      made.catch(() => apps.delete(name));
-      apps.set(name, made);
+      app = once(async () => mountApi(deps, group ? [{ mount: group.mount, app: await group.load() }] : []));
+      apps.set(name, app);
     }
-    return made;
+    return app();
   };
   const mounted = new Set(groupsFor(deps.stage).map((g) => g.name));
   const app = new Hono();

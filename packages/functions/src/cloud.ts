@@ -3,6 +3,7 @@ import { createDb, type Db } from "@jinguo/core/db";
 import { systemClock, type Clock } from "@jinguo/core/clock";
 import { smsFromEnvironment, type SmsSender } from "@jinguo/core/sms";
 import { getSecretString } from "./secrets.ts";
+import { once } from "./once.ts";
 
 /**
  * What a cloud function is made of, read once per cold start: the configuration
@@ -66,15 +67,12 @@ export async function cloudParts(
  * importing a handler factory) nothing is read until a handler is called.
  */
 export function onColdStart<T>(start: () => Promise<T>): () => Promise<T> {
-  let ready: Promise<T> | undefined;
-  const get = () => {
-    ready ??= start().catch((err: unknown) => {
-      ready = undefined;
+  const get = once(() =>
+    start().catch((err: unknown) => {
       console.error(`[start] ${(err as Error).message}`);
       throw err;
-    });
-    return ready;
-  };
+    }),
+  );
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) get().catch(() => {});
   return get;
 }

@@ -2,6 +2,7 @@ import { handle } from "hono/aws-lambda";
 import type { LambdaEvent, LambdaContext } from "hono/aws-lambda";
 import { createApp, type Deps } from "./app.ts";
 import { cloudParts, onColdStart } from "./cloud.ts";
+import { once } from "./once.ts";
 import type { UploadStore } from "@jinguo/core/uploads";
 
 /**
@@ -35,8 +36,7 @@ export const handler = async (event: LambdaEvent, context: LambdaContext) => (aw
  * requests touch none, so no cold start reads it. It has direct uploads, as the store has.
  */
 function s3UploadsOnFirstUse(bucket: string): UploadStore {
-  let made: Promise<UploadStore> | undefined;
-  const store = () => (made ??= import("./s3-uploads.ts").then((m) => m.s3UploadStore({ bucket })));
+  const store = once(async () => (await import("./s3-uploads.ts")).s3UploadStore({ bucket }));
   return {
     put: async (id, bytes, contentType) => (await store()).put(id, bytes, contentType),
     get: async (id) => (await store()).get(id),

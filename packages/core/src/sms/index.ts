@@ -45,7 +45,13 @@ export function smsFromEnvironment(env: Record<string, string | undefined>, opti
   const settings = tencentSmsSettings(env);
   // The sender's code loads with the first text, not at start: most requests send none.
   let sender: Promise<SmsSender> | undefined;
-  const send = () => (sender ??= import("./tencent.ts").then((m) => m.tencentSms(settings, options)));
+  const send = () =>
+    (sender ??= import("./tencent.ts")
+      .then((m) => m.tencentSms(settings, options))
+      .catch((err: unknown) => {
+        sender = undefined; // not kept: the next text tries again
+        throw err;
+      }));
   return {
     sendOtp: async (phone, code) => (await send()).sendOtp(phone, code),
     sendNotice: async (phone, text, message) => (await send()).sendNotice(phone, text, message),

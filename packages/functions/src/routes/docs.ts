@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Deps } from "../env.ts";
 import { doc, routeTable } from "../openapi.ts";
+import { once } from "../once.ts";
 
 /**
  * The contract: `GET /api/openapi.json` and a reference to read on a phone at `GET /api/docs`,
@@ -69,13 +70,4 @@ export const contract = new Hono<AppEnv>()
     async (c) => c.body((await import("./docs-page.ts")).STYLE, 200, { "content-type": "text/css; charset=utf-8" }),
   );
 
-/** Made on first use and kept; a failure is not kept, so the next request tries again. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () =>
-    (made ??= make().catch((err: unknown) => {
-      made = undefined;
-      throw err;
-    }));
-}
 
