@@ -104,9 +104,9 @@ function heaviest(metafile: Metafile, files: Iterable<string>, count: number): s
 }
 
 /** Each route group's module by its name, as routes/groups.ts loads them (`{ name: "auth", …, import("./auth.ts") … }`). */
-const groupModules = new Map(
+const groupModules = new Map<string, string>(
   [...readFileSync(join(repoRoot, "packages/functions/src/routes/groups.ts"), "utf8").matchAll(/name: "([\w-]+)".*?import\("\.\/([\w-]+\.ts)"\)/g)].map(
-    (m) => [`packages/functions/src/routes/${m[2]}`, m[1]!] as const,
+    (m) => [`packages/functions/src/routes/${m[2]}`, m[1]!],
   ),
 );
 
