@@ -6,7 +6,7 @@
  * The item shapes are written out here on purpose (not built by core) so that the baseline
  * stays raw; the bench checks that they come out the same size as the items our code writes.
  */
-import { randomBytes } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Woman } from "./women.ts";
 
@@ -25,8 +25,8 @@ export interface RushOutcome {
   errors: number;
 }
 
-const ticketAlphabet = "23456789BCDFGHJKMNPQRSTVWXYZ";
-const ticketCode = () => [...randomBytes(8)].map((b) => ticketAlphabet[b % ticketAlphabet.length]).join("");
+/** A nine-digit check-in code, as core/ids draws them. */
+const ticketCode = () => String(randomInt(100_000_000, 1_000_000_000));
 const S = (s: string): AttributeValue => ({ S: s });
 
 /** The registration item, attribute for attribute as takeSeat writes it for a free seat. */
@@ -36,15 +36,13 @@ export function rawRegistrationItem(
   sessionId: string,
   woman: Woman,
   now: string,
+  code: string,
 ): Record<string, AttributeValue> {
-  const code = ticketCode();
   return {
     pk: S(`SESSION#${sessionId}`),
     sk: S(`REG#${woman.userId}`),
     gsi1pk: S(`USER#${woman.userId}#REGS`),
     gsi1sk: S(now),
-    gsi2pk: S(`TICKET#${code}`),
-    gsi2sk: S("TICKET"),
     id: S(`${sessionId}.${woman.userId}`),
     campaignId: S(campaignId),
     sessionId: S(sessionId),
@@ -84,6 +82,7 @@ export async function rawRush(
     // DynamoDB Local does not throw TransactionConflict, but AWS does: retry it like a client would.
     for (let attempt = 0; attempt < 10; attempt++) {
       const now = new Date().toISOString();
+      const code = ticketCode();
       try {
         await client.send(
           new TransactWriteItemsCommand({
@@ -101,10 +100,25 @@ export async function rawRush(
               {
                 Put: {
                   TableName,
-                  Item: rawRegistrationItem(campaignId, orgUnit, sessionId, woman, now),
+                  Item: rawRegistrationItem(campaignId, orgUnit, sessionId, woman, now, code),
                   ConditionExpression: "attribute_not_exists(pk) OR #status = :cancelled",
                   ExpressionAttributeNames: { "#status": "status" },
                   ExpressionAttributeValues: { ":cancelled": S("cancelled") },
+                },
+              },
+              {
+                // The code's claim, as takeSeat writes it: one ticket per code.
+                Put: {
+                  TableName,
+                  Item: {
+                    pk: S(`TICKETCODE#${code}`),
+                    sk: S("CLAIM"),
+                    sessionId: S(sessionId),
+                    userId: S(woman.userId),
+                    campaignId: S(campaignId),
+                    claimedAt: S(now),
+                  },
+                  ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
             ],
@@ -116,6 +130,7 @@ export async function rawRush(
         const codes: (string | undefined)[] = (err.CancellationReasons ?? []).map((r: { Code?: string }) => r.Code);
         if (codes[0] === "ConditionalCheckFailed") return "full";
         if (codes[1] === "ConditionalCheckFailed") return "ALREADY_REGISTERED";
+        if (codes[2] === "ConditionalCheckFailed") continue; // the code was taken: another one
         if (!codes.includes("TransactionConflict")) return `cancelled:${codes.join(",")}`;
       }
     }
