@@ -126,6 +126,8 @@ describe("journey in a phone browser", () => {
       await until(() => page.locator("[data-testid^='field-error-']").count()).toBeGreaterThan(0);
 
       await fillForm(page, campaign.form.fields, phone);
+      // Each field's mark goes as soon as she fixes that field (createFormErrors).
+      await until(() => page.locator("[data-testid^='field-error-']").count()).toBe(0);
       await shot(page, "04-form");
       await page.getByTestId("submit-registration").click();
       const result = page.getByTestId("registration-result");

@@ -12,7 +12,7 @@ import { ApiError, client, newIdempotencyKey, parseResponse } from "../api.ts";
 import { errorText, tr } from "../i18n.ts";
 import type { CampaignDetail, FormField, OrgUnit } from "../types.ts";
 import { Field, toAnswers, validate, type FieldValue, type Message } from "./FormFields.tsx";
-import { fieldErrorsFrom, focusField } from "./RegistrationForm.tsx";
+import { createFormErrors, fieldErrorsFrom, focusField } from "./RegistrationForm.tsx";
 import "../contest.css";
 
 export type MyEntry = InferResponseType<typeof client.api.me.entries.$get>["items"][number];
@@ -63,8 +63,7 @@ export function EntryForm(props: {
   const fields = () => props.campaign.form.fields;
   const editing = () => !!props.entry;
   const [values, setValues] = createStore<Record<string, FieldValue>>(initialValues(fields(), props.entry?.answers));
-  const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
-  const [formError, setFormError] = createSignal<{ text: Message; alert: boolean; code?: string }>();
+  const { fieldErrors, setFieldErrors, formError, setFormError, fieldChanged } = createFormErrors();
   const [pending, setPending] = createSignal(false);
   const [busy, setBusy] = createStore<Record<string, boolean>>({});
   const [sent, setSent] = createSignal<SentEntry>();
@@ -148,11 +147,7 @@ export function EntryForm(props: {
                 onBusy={(b) => setBusy(field.key, b)}
                 onChange={(value) => {
                   setValues(field.key, value);
-                  if (fieldErrors()[field.key]) {
-                    const { [field.key]: _gone, ...rest } = fieldErrors();
-                    setFieldErrors(rest);
-                    if (Object.keys(rest).length === 0 && formError()?.code === "VALIDATION") setFormError(undefined);
-                  }
+                  fieldChanged(field.key);
                 }}
               />
             )}

@@ -46,6 +46,22 @@ export function focusField(key: string): boolean {
   return moved;
 }
 
+/**
+ * What a form says is wrong: per field, and one notice over the form. A field's message goes as
+ * soon as she changes that field; the "please check the marked fields" notice once none is left.
+ */
+export function createFormErrors() {
+  const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
+  const [formError, setFormError] = createSignal<{ text: Message; alert: boolean; code?: string }>();
+  const fieldChanged = (key: string) => {
+    if (!fieldErrors()[key]) return;
+    const { [key]: _gone, ...rest } = fieldErrors();
+    setFieldErrors(rest);
+    if (Object.keys(rest).length === 0 && formError()?.code === "VALIDATION") setFormError(undefined);
+  };
+  return { fieldErrors, setFieldErrors, formError, setFormError, fieldChanged };
+}
+
 export function RegistrationForm(props: {
   campaign: CampaignDetail;
   session: SessionView;
@@ -66,8 +82,7 @@ export function RegistrationForm(props: {
   // Taken when the form opens: full with a waitlist, she is joining the line, and the form says so
   // before she commits (the numbers follow the campaign as it is fetched again).
   const waitlisting = () => props.session.seatsLeft <= 0 && props.session.waitlist;
-  const [fieldErrors, setFieldErrors] = createSignal<Record<string, Message>>({});
-  const [formError, setFormError] = createSignal<{ text: Message; alert: boolean; code?: string }>();
+  const { fieldErrors, setFieldErrors, formError, setFormError, fieldChanged } = createFormErrors();
   const [pending, setPending] = createSignal(false);
   const [result, setResult] = createSignal<Registration>();
   // Once she has sent it, the session becomes hers: the form stays for its own result.
@@ -147,12 +162,7 @@ export function RegistrationForm(props: {
             units={props.units}
             onChange={(value) => {
               setValues(field.key, value);
-              if (fieldErrors()[field.key]) {
-                const { [field.key]: _gone, ...rest } = fieldErrors();
-                setFieldErrors(rest);
-                // Everything marked is fixed: the "please check the marked fields" notice goes too.
-                if (Object.keys(rest).length === 0 && formError()?.code === "VALIDATION") setFormError(undefined);
-              }
+              fieldChanged(field.key);
             }}
           />
         )}
